@@ -1,0 +1,145 @@
+"""``kg build``: corpus folder -> DIR/kg.ttl and DIR/extractions.jsonl, stage by stage."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .corpus import CorpusError, iter_corpus
+from .entities import resolve
+from .kb import load_kb
+from .mentions import extract_mentions
+from .normalize import normalize
+from .pipeline import build_nlp
+from .rdf import build_graph
+from .relations import RelationExtractor
+
+
+@dataclass
+class BuildResult:
+    docs: list = field(default_factory=list)
+    entities: list = field(default_factory=list)
+    relations: list = field(default_factory=list)
+    funding: list = field(default_factory=list)
+    mentions: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+    backend: str = ""
+    graph: object = None
+
+
+@contextmanager
+def _timed(timings: dict, stage: str):
+    t0 = time.perf_counter()
+    yield
+    timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - t0
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write next to the target and rename: a crash never leaves a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_confidence: float = 0.0,
+        strict: bool = False, progress=None) -> BuildResult:
+    res = BuildResult()
+    say = progress or (lambda msg: None)
+    with _timed(res.timings, "read+normalize"):
+        for item in iter_corpus(corpus):
+            if isinstance(item, CorpusError):
+                if strict:
+                    raise item
+                res.errors.append(str(item))
+                say(f"error: {item} (skipped)")
+                continue
+            res.docs.append(normalize(item))
+    if not res.docs:
+        raise CorpusError(f"{corpus}: no readable .txt article" + (f" ({'; '.join(res.errors)})" if res.errors else ""))
+    with _timed(res.timings, "load models"):
+        kwargs = {"hanlp_model": hanlp_model} if hanlp_model else {}
+        nlp = build_nlp(ner, **kwargs)
+        res.backend = f"{nlp.meta['ner_backend']} ({nlp.meta['ner_backend_reason']})"
+        kb = load_kb()
+    per_doc = []
+    for i, doc in enumerate(res.docs, 1):
+        say(f"[{i}/{len(res.docs)}] {doc.doc_id}: {len(doc.sentences)} sentences")
+        with _timed(res.timings, "ner+mentions"):
+            by_sent = {}
+            for sent, sdoc in zip(doc.sentences, nlp.pipe(s.text for s in doc.sentences)):
+                by_sent[sent.index] = extract_mentions(sdoc, sent)
+                res.mentions.extend(by_sent[sent.index])
+        per_doc.append(by_sent)
+    with _timed(res.timings, "entity resolution"):
+        res.entities, key_of = resolve(res.mentions, kb)
+        names = {e.iri_key: e.name for e in res.entities}
+    with _timed(res.timings, "relations"):
+        extractor = RelationExtractor(kb, min_confidence)
+        merged: dict[tuple, object] = {}
+        for doc, by_sent in zip(res.docs, per_doc):
+            rels, rounds = extractor.extract_doc(doc.sentences, by_sent, key_of, names)
+            for r in rels:
+                if (r.subject, r.predicate, r.object) in merged:
+                    merged[(r.subject, r.predicate, r.object)].evidence.extend(r.evidence)
+                else:
+                    merged[(r.subject, r.predicate, r.object)] = r
+            res.funding.extend(rounds)
+        res.relations = sorted(merged.values(), key=lambda r: (r.predicate, r.subject, r.object))
+    with _timed(res.timings, "rdf"):
+        res.graph = build_graph(res.docs, res.entities, res.relations, res.funding)
+    return res
+
+
+def write_outputs(res: BuildResult, out: Path) -> dict[str, Path]:
+    out = Path(out)
+    ttl = res.graph.serialize(format="turtle")
+    lines = []
+    for doc in res.docs:
+        lines.append({"kind": "document", "doc": doc.doc_id, "meta": doc.meta, "stats": doc.stats,
+                      "sentences": len(doc.sentences)})
+    for m in res.mentions:
+        lines.append({"kind": "mention", **asdict(m)})
+    for e in res.entities:
+        lines.append({"kind": "entity", "key": e.iri_key, "name": e.name, "type": e.type,
+                      "aliases": e.aliases, "mentions": len(e.mentions)})
+    for r in res.relations:
+        lines.append({"kind": "relation", "s": r.subject, "p": r.predicate, "o": r.object,
+                      "confidence": r.confidence, "evidence": [asdict(e) for e in r.evidence]})
+    for f in res.funding:
+        lines.append({"kind": "funding", **asdict(f)})
+    paths = {"turtle": out / "kg.ttl", "extractions": out / "extractions.jsonl"}
+    write_atomic(paths["extractions"], "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))
+    write_atomic(paths["turtle"], ttl)
+    return paths
+
+
+def summary(res: BuildResult) -> str:
+    ents = Counter(e.type for e in res.entities)
+    rels = Counter(r.predicate for r in res.relations)
+    lines = [
+        f"NER backend: {res.backend}",
+        f"documents: {len(res.docs)}  sentences: {sum(len(d.sentences) for d in res.docs)}"
+        f"  mentions: {len(res.mentions)}  skipped files: {len(res.errors)}",
+        f"entities: {len(res.entities)}  " + "  ".join(f"{k} {v}" for k, v in sorted(ents.items())),
+        f"relations: {len(res.relations)}  " + "  ".join(f"{k} {v}" for k, v in sorted(rels.items())),
+        f"funding figures: {len(res.funding)}",
+        "seconds: " + "  ".join(f"{k} {v:.2f}" for k, v in res.timings.items()),
+    ]
+    return "\n".join(lines)
+
+
+def progress_to_stderr(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)

@@ -1,0 +1,73 @@
+"""Mentions: the span groups of the spaCy pipeline -> typed, non-overlapping ``Mention``s.
+
+Precedence when spans overlap: the knowledge base (linked, typed), then cue patterns, then the
+statistical NER; within one source the longer span wins.  Statistical ORG spans are typed by
+their suffix; spans inside garbled text and junk spans are dropped.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from .records import Mention, Sentence
+
+PRIORITY = {"kb": 0, "cue": 1, "ner": 2}
+# suffix -> class, checked in order; the first that matches wins
+ORG_SUFFIXES = [
+    (re.compile(r"(大学|学院|University|College)$"), "University"),
+    (re.compile(r"(基金|资本|创投|投资|Capital|Ventures|Partners)$"), "InvestmentFirm"),
+    (re.compile(r"(实验室|研究院|研究所|研究中心|Lab|Labs)$"), "ResearchLab"),
+    (re.compile(r"(新闻|日报|晚报|周刊|杂志|时报|电视台|传媒|媒体)$"), "MediaOutlet"),
+    (re.compile(r"(协会|联盟|委员会|部|局|政府|组织)$"), "Organization"),
+]
+PLACE = re.compile(r"^(中国|美国|日本|韩国|英国|法国|德国|欧洲|印度|硅谷|北京|上海|深圳|杭州|广州|香港|台湾|"
+                   r"海外|国内|全球|世界)$|[国省市县区州]$")
+JUNK_ORG = re.compile(r"^[A-Z]{2,5}$|^[A-Za-z]+$|^(生成式AI|语音识别|大公司|大厂|大模型|人工智能|AI|新时代)$|"
+                      r"^.{0,4}(公司|企业|办公室|团队|部门)$|^(从|在|对|和)")
+NOT_PERSON = re.compile(r"[\dA-Za-z]{1}$|^(老板|总理|主席|大佬|同学|老师|先生|女士)$")
+
+
+def type_org(name: str) -> str:
+    for pattern, cls in ORG_SUFFIXES:
+        if pattern.search(name):
+            return cls
+    return "Company"
+
+
+def _candidate(span: Span, source: str) -> tuple[str, str | None] | None:
+    """(ontology class, kb name) for a span, or None for junk."""
+    text = span.text.strip()
+    if source == "kb":
+        return span.label_, span.kb_id_
+    if source == "cue":
+        return span.label_, None
+    if span.label_ == "PER":
+        if len(text) < 2 or len(text) > 12 or NOT_PERSON.search(text) and not re.search(r"[A-Za-z]{2,} [A-Za-z]", text):
+            return None
+        return "Person", None
+    if span.label_ == "ORG":
+        if len(text) < 2 or PLACE.search(text) or JUNK_ORG.match(text):
+            return None
+        return type_org(text), None
+    return None
+
+
+def extract_mentions(doc: Doc, sentence: Sentence) -> list[Mention]:
+    cands = []
+    for source in PRIORITY:
+        for span in doc.spans.get(source, []):
+            typed = _candidate(span, source)
+            if typed:
+                cands.append((PRIORITY[source], -(span.end_char - span.start_char), span, source, typed))
+    cands.sort(key=lambda c: (c[0], c[1], c[2].start_char))
+    taken: list[tuple[int, int]] = []
+    out = []
+    for _, _, span, source, (label, kb_name) in cands:
+        a, b = span.start_char, span.end_char
+        if any(a < y and x < b for x, y in taken) or any(a < y and x < b for x, y in sentence.garbled):
+            continue
+        taken.append((a, b))
+        out.append(Mention(sentence.doc_id, sentence.index, sentence.start + a, sentence.start + b,
+                           span.text, label, source, kb_name))
+    return sorted(out, key=lambda m: m.start)

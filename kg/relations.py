@@ -1,0 +1,302 @@
+"""Relations and funding rounds from trigger patterns over typed mentions.
+
+Each sentence is rewritten with its mentions replaced by placeholders ``⟦C3⟧`` (kind letter +
+index), so one regex per pattern reads like the Chinese it matches and never looks inside a
+name.  Kinds: P person, C company, I investor, U university, L lab, D media, G other org,
+M AI model, R product.  Pronouns (他/她) stand for the last person named before; 我 for the
+speaker of the line (``李开复:``) or else the person the article is about; both lower the
+confidence.  Every hit carries the rule name, the sentence and a confidence.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .kb import KnowledgeBase
+from .money import find_money
+from .records import Evidence, FundingRound, Mention, Relation, Sentence
+
+KIND = {"Person": "P", "Company": "C", "InvestmentFirm": "I", "University": "U", "ResearchLab": "L",
+        "MediaOutlet": "D", "Organization": "G", "AIModel": "M", "Product": "R"}
+ORG, PER, MOD, ANY = "[CIULDG]", "P", "[MR]", "[PCIULDGMR]"
+
+
+def ph(kinds: str, name: str | None = None) -> str:
+    body = rf"{kinds}\d+" if not name else rf"(?P<{name}>{kinds}\d+)"
+    return "⟦" + body + "⟧"
+
+
+FOUNDER = r"联合创始人|共同创始人|创始人|创办人|联合创办人"
+CEO = r"CEO|首席执行官"
+OTHER_ROLE = (r"首席科学家|首席技术官|CTO|COO|CFO|总裁|副总裁|董事长|总经理|合伙人|科学家|研究员|工程师|"
+              r"产品经理|员工|高管|负责人|掌门人|总监|主编|记者|编辑|研究科学家")
+ROLE = rf"(?:{FOUNDER}|{CEO}|{OTHER_ROLE})"
+ROLES = rf"{ROLE}(?:(?:兼|、|和|及|&|/)?{ROLE})*"
+GAP = r"[^。⟦⟧]{0,12}?"          # a short stretch inside one clause, no other mention
+NEAR = r"[^。，,；;⟦⟧]{0,8}?"
+
+# (rule name, predicate, regex with groups s and o, confidence)
+VERB_RULES = [
+    ("founded-verb", "founded", rf"{ph(PER, 's')}{GAP}(?:联合|一手|亲手)?(?:创立|创办|创建|成立|创设)(?:了)?{NEAR}{ph(ORG, 'o')}", 0.85),
+    ("founded-rel", "founded", rf"{ph(PER, 's')}{GAP}(?:创立|创办|创建)的{NEAR}(?:公司|企业)?{ph(ORG, 'o')}", 0.85),
+    ("worksFor-join", "worksFor", rf"{ph(PER, 's')}{GAP}(?:加入|加盟|就职于|任职于|供职于|入职|去了)(?:了)?{NEAR}{ph(ORG, 'o')}", 0.8),
+    ("worksFor-left", "worksFor", rf"{ph(PER, 's')}{GAP}从{NEAR}{ph(ORG, 'o')}{NEAR}(?:离职|辞职|出来|离开)", 0.8),
+    ("worksFor-at", "worksFor", rf"{ph(PER, 's')}{GAP}在{ph(ORG, 'o')}{NEAR}(?:工作|任职|上班|做研究)", 0.75),
+    ("educatedAt-verb", "educatedAt", rf"{ph(PER, 's')}{GAP}(?:毕业于|就读于|在|于|考入|进入){ph('U', 'o')}{NEAR}(?:读博|读书|攻读|毕业|学习|求学|博士|硕士|本科|读研)", 0.85),
+    ("educatedAt-appos", "educatedAt", rf"{ph(PER, 's')}[^。⟦⟧]{{0,30}}{ph('U', 'o')}[^。，,⟦⟧]{{0,8}}?(?:博士|硕士|本科|毕业|校友|学士)", 0.75),
+    ("developed-verb", "developed", rf"{ph(ORG, 's')}{GAP}(?:发布|推出|开源|研发|开发|训练|做出|搞出|打造|上线|造出|做了)(?:了|出)?{NEAR}{ph(MOD, 'o')}", 0.8),
+    ("developed-poss", "developed", rf"{ph(ORG, 's')}(?:的|旗下的?|家的)(?:大模型|模型|产品)?{ph(MOD, 'o')}", 0.7),
+    ("uses-verb", "uses", rf"{ph('[CIULDGR]', 's')}{GAP}(?:接入|拥抱|采用|使用|基于|部署|集成|用上|调用|引入)(?:了)?{NEAR}{ph('M', 'o')}", 0.75),
+    ("partnersWith", "partnersWith", rf"{ph(ORG, 's')}(?:与|和|同|跟|携手|联手){ph(ORG, 'o')}{GAP}(?:合作|战略合作|联手|携手|结盟|共建|联合)", 0.8),
+    ("investedIn-verb", "investedIn", rf"{ph('[PICG]', 's')}{GAP}(?:领投|跟投|参投|投资|注资|入股|押注)(?:了)?{NEAR}{ph(ORG, 'o')}", 0.8),
+]
+VERB_RULES = [(n, p, re.compile(rx), c) for n, p, rx, c in VERB_RULES]
+APPOS_LINK = re.compile(rf"(?:前|原)?{ph(ORG, 'o')}(?:的)?(?:总部|中国区|中国)?(?P<roles>{ROLES})[、，,\s兼及和&]*$")
+PERSON_ROLE = re.compile(rf"{ph(PER, 's')}(?:[，,]?\s*(?:是|为|担任|出任|作为|任|现任|曾任|身为|曾是))?(?:前|原)?"
+                         rf"{ph(ORG, 'o')}(?:的)?(?:总部|中国区)?(?P<roles>{ROLES})")
+COMPETE = re.compile(r"竞争对手|对手|竞品|对标|PK|pk|抗衡|竞争|较量|比拼|叫板|对抗|威胁|赶超|追赶|打擂|掰手腕")
+COMPETE_STRONG = re.compile(r"竞争对手|对手|对标|PK|抗衡|竞争")
+FUNDING = re.compile(r"融资|领投|跟投|投资|注资|募资|募集|融了|拿到|获得")
+NOT_FUNDING = re.compile(r"估值|营收|收入|成本|预算|算力|花了|亏损|利润|市值|经费|烧|工资|薪|年薪|买|账上|现金")
+ROUND = re.compile(r"(种子轮|天使\+?轮|Pre-A\+?轮?|A\+?轮|B\+?轮|C\+?轮|D\+?轮|E轮|F轮|Pre-IPO|IPO|战略融资|战略投资)")
+BYLINE_PERSON = re.compile(r"^(?:作者|文|撰文|记者|编辑|采访|整理)|☉\s*文|(?:记者|编辑|作者)\s*[|丨:：]")
+BYLINE_OUTLET = re.compile(r"出品|收录源|来源|记者|编辑|作者")
+PRONOUN = re.compile(r"(?<![其])[他她](?![们人])")
+FIRST_PERSON = re.compile(r"我(?![们国])")
+
+
+def role_predicates(roles: str) -> list[str]:
+    preds = []
+    if re.search(FOUNDER, roles):
+        preds.append("founded")
+    if re.search(CEO, roles):
+        preds.append("ceoOf")
+    if re.search(OTHER_ROLE, re.sub(rf"{FOUNDER}|{CEO}", "", roles)):
+        preds.append("worksFor")
+    return preds
+
+
+@dataclass
+class _Slot:
+    key: str            # entity key
+    label: str
+    start: int          # document offsets
+    end: int
+    virtual: bool = False
+
+
+class RelationExtractor:
+    """Stateful over one document: remembers the last person named and the article's subject."""
+
+    def __init__(self, kb: KnowledgeBase, min_confidence: float = 0.0):
+        self.kb = kb
+        self.min_confidence = min_confidence
+
+    # ------------------------------------------------------------------ per document
+    def extract_doc(self, sentences: list[Sentence], mentions: dict[int, list[Mention]],
+                    key_of: dict[int, str], names: dict[str, str]):
+        """``mentions`` maps sentence index -> mentions; ``key_of`` id(mention) -> entity key;
+        ``names`` entity key -> canonical name (for KB look-ups)."""
+        rels: dict[tuple, Relation] = {}
+        funding: list[FundingRound] = []
+        persons = Counter(key_of[id(m)] for ms in mentions.values() for m in ms
+                          if m.label == "Person" and id(m) in key_of)
+        total = sum(persons.values())
+        main_person = persons.most_common(1)[0][0] if persons and persons.most_common(1)[0][1] >= 0.4 * total else None
+        last_person = None
+        recent: list[list[_Slot]] = []
+        doc_entities: dict[str, _Slot] = {}
+        for sent in sentences:
+            slots = [_Slot(key_of[id(m)], m.label, m.start, m.end) for m in mentions.get(sent.index, [])
+                     if id(m) in key_of]
+            slots += self._virtual_persons(sent, slots, last_person, main_person)
+            slots.sort(key=lambda s: s.start)
+            for name, pred, s, o, conf in self._sentence_relations(sent, slots):
+                self._add(rels, s, pred, o, sent, name, conf)
+            self._competition_context(sent, slots, recent, rels)
+            fr = self._funding(sent, slots, recent)
+            funding.extend(fr)
+            for f in fr:
+                for inv in f.investors:
+                    self._add(rels, inv, "investedIn", f.recipient, sent, "funding-round", f.evidence.confidence)
+            real_persons = [s for s in slots if s.label == "Person" and not s.virtual]
+            if real_persons:
+                last_person = real_persons[-1].key
+            recent = (recent + [[s for s in slots if not s.virtual]])[-3:]
+            for s in slots:
+                if not s.virtual:
+                    doc_entities.setdefault(s.key, s)
+        self._bylines(sentences[:15], mentions, key_of, rels)
+        self._kb_developers(sentences, mentions, key_of, names, rels)
+        return [r for r in rels.values() if r.confidence >= self.min_confidence], \
+            [f for f in funding if f.evidence.confidence >= self.min_confidence]
+
+    def _add(self, rels, s, pred, o, sent: Sentence, rule, conf):
+        if s == o:
+            return
+        if pred in ("competesWith", "partnersWith") and o < s:
+            s, o = o, s
+        rel = rels.setdefault((s, pred, o), Relation(s, pred, o))
+        if not any(e.doc_id == sent.doc_id and e.sent == sent.index and e.rule == rule for e in rel.evidence):
+            rel.evidence.append(Evidence(sent.doc_id, sent.index, sent.start, sent.end, sent.text, rule,
+                                         round(conf, 2)))
+
+    def _virtual_persons(self, sent, slots, last_person, main_person) -> list[_Slot]:
+        out = []
+        taken = [(s.start, s.end) for s in slots]
+        speaker = None
+        m = re.match(r"^\s*([^:：]{2,6})[:：]", sent.text)
+        if m:
+            speaker = next((s.key for s in slots if s.label == "Person"
+                            and s.start == sent.start + m.start(1)), None)
+        for rx, who in ((PRONOUN, last_person), (FIRST_PERSON, speaker or main_person)):
+            if not who:
+                continue
+            for pm in rx.finditer(sent.text):
+                a = sent.start + pm.start()
+                if not any(x <= a < y for x, y in taken):
+                    out.append(_Slot(who, "Person", a, a + 1, virtual=True))
+        return out
+
+    # ------------------------------------------------------------------ per sentence
+    @staticmethod
+    def _tag(sent: Sentence, slots: list[_Slot]) -> str:
+        parts, pos = [], sent.start
+        for i, s in enumerate(slots):
+            parts.append(sent.text[pos - sent.start:s.start - sent.start])
+            parts.append(f"⟦{KIND[s.label]}{i}⟧")
+            pos = s.end
+        parts.append(sent.text[pos - sent.start:])
+        return "".join(parts)
+
+    def _sentence_relations(self, sent: Sentence, slots: list[_Slot]):
+        if len(slots) < 2:
+            return
+        tagged = self._tag(sent, slots)
+
+        def slot(token: str) -> _Slot:
+            return slots[int(token[1:])]
+
+        def conf_of(base, *ss):
+            return base - 0.25 * any(x.virtual for x in ss)
+
+        for name, pred, rx, conf in VERB_RULES:
+            for m in rx.finditer(tagged):
+                s, o = slot(m.group("s")), slot(m.group("o"))
+                yield name, pred, s.key, o.key, conf_of(conf, s, o)
+        for m in PERSON_ROLE.finditer(tagged):
+            s, o = slot(m.group("s")), slot(m.group("o"))
+            for pred in role_predicates(m.group("roles")):
+                yield "role-after-person", pred, s.key, o.key, conf_of(0.85, s, o)
+        # appositive chains: 前Google科学家、出门问问创始人兼CEO李志飞
+        for pm in re.finditer(ph(PER, "p"), tagged):
+            person = slot(pm.group("p"))
+            prefix = tagged[:pm.start()]
+            while True:
+                m = APPOS_LINK.search(prefix)
+                if not m:
+                    break
+                org = slot(m.group("o"))
+                for pred in role_predicates(m.group("roles")):
+                    yield "apposition", pred, person.key, org.key, conf_of(0.9, person, org)
+                prefix = prefix[:m.start()]
+        yield from self._competition(tagged, slots)
+
+    def _competition(self, tagged: str, slots: list[_Slot]):
+        if not COMPETE.search(tagged):
+            return
+        groups = ("CIULDG", "MR")
+        toks = list(re.finditer(r"⟦([A-Z])(\d+)⟧", tagged))
+        for i, a in enumerate(toks):
+            for b in toks[i + 1:]:
+                if not any(a.group(1) in g and b.group(1) in g for g in groups):
+                    continue
+                between = tagged[a.end():b.start()]
+                after = tagged[b.end():b.end() + 10].split("。")[0]
+                if len(between) > 25 or "⟦P" in between:
+                    continue
+                if COMPETE.search(between) or (re.fullmatch(r"[与和跟同、及对]", between) and COMPETE.search(after)):
+                    sa, sb = slots[int(a.group(2))], slots[int(b.group(2))]
+                    yield "compete-pair", "competesWith", sa.key, sb.key, 0.8
+
+    def _competition_context(self, sent, slots, recent, rels):
+        """"哪怕对Google这样的竞争对手": one side named, the other is the subject of the
+        preceding sentences."""
+        orgs = [s for s in slots if KIND[s.label] in "CIULDG" and not s.virtual]
+        if len(orgs) != 1 or not COMPETE_STRONG.search(sent.text):
+            return
+        for prev in reversed(recent):
+            cands = [s for s in prev if KIND[s.label] in "CIULDG" and s.key != orgs[0].key]
+            if cands:
+                top = Counter(s.key for s in cands).most_common(1)[0][0]
+                self._add(rels, top, "competesWith", orgs[0].key, sent, "compete-context", 0.55)
+                return
+
+    # ------------------------------------------------------------------ funding
+    def _funding(self, sent: Sentence, slots: list[_Slot], recent) -> list[FundingRound]:
+        if not FUNDING.search(sent.text):
+            return []
+        out = []
+        for a, b, money in find_money(sent.text):
+            window = sent.text[max(0, a - 25):b + 12]
+            if not FUNDING.search(window) or NOT_FUNDING.search(sent.text[max(0, a - 8):b + 4]):
+                continue
+            abs_a = sent.start + a
+            investors = [s.key for s in slots if s.label == "InvestmentFirm" and not s.virtual]
+            companies = [s for s in slots if s.label in ("Company", "ResearchLab", "Organization")
+                         and not s.virtual]
+            before = [s for s in companies if s.end <= abs_a]
+            recipient = (before[-1] if before else companies[0] if companies else None)
+            conf = 0.85
+            if recipient is None:
+                # "拿到了1000万元天使轮融资" after "创立了出门问问。": the company of the context
+                for prev in reversed(recent):
+                    cands = [s for s in prev if s.label == "Company"]
+                    if cands:
+                        recipient, conf = cands[-1], 0.6
+                        break
+            if recipient is None:
+                continue
+            rnd = ROUND.search(sent.text[b:b + 12]) or ROUND.search(sent.text[max(0, a - 12):a])
+            date = re.search(r"(20\d\d|19\d\d)年(?:(\d{1,2})月)?", sent.text)
+            out.append(FundingRound(
+                recipient=recipient.key, amount=money.amount, currency=money.currency,
+                approximate=money.approximate, round=rnd.group(1) if rnd else None,
+                investors=sorted(set(investors)),
+                date=(date.group(1) + (f"-{int(date.group(2)):02d}" if date.group(2) else "")) if date else None,
+                evidence=Evidence(sent.doc_id, sent.index, sent.start, sent.end, sent.text, "funding-money", conf),
+                surface=money.text))
+        return out
+
+    # ------------------------------------------------------------------ document level
+    def _bylines(self, head: list[Sentence], mentions, key_of, rels):
+        authors, outlets, where = [], [], {}
+        for sent in head:
+            ms = [m for m in mentions.get(sent.index, []) if id(m) in key_of]
+            if BYLINE_PERSON.search(sent.text):
+                authors += [key_of[id(m)] for m in ms if m.label == "Person"]
+            if BYLINE_OUTLET.search(sent.text):
+                for m in ms:
+                    if m.label == "MediaOutlet":
+                        outlets.append(key_of[id(m)])
+                        where[key_of[id(m)]] = sent
+        for a in dict.fromkeys(authors):
+            for o in dict.fromkeys(outlets):
+                self._add(rels, a, "worksFor", o, where[o], "byline", 0.7)
+
+    def _kb_developers(self, sentences, mentions, key_of, names, rels):
+        """The KB knows who makes a model; the document must name both, ideally together."""
+        sent_keys = {s.index: {key_of[id(m)] for m in mentions.get(s.index, []) if id(m) in key_of}
+                     for s in sentences}
+        doc_keys = set().union(*sent_keys.values()) if sent_keys else set()
+        by_name = {v: k for k, v in names.items()}
+        for sent in sentences:
+            for key in sent_keys[sent.index]:
+                dev = self.kb.developer_of(names.get(key, ""))
+                dev_key = by_name.get(dev.name) if dev else None
+                if not dev_key or dev_key not in doc_keys:
+                    continue
+                window = set().union(*(sent_keys.get(i, set()) for i in range(sent.index - 1, sent.index + 2)))
+                conf = 0.7 if dev_key in sent_keys[sent.index] else 0.6 if dev_key in window else 0.5
+                self._add(rels, dev_key, "developed", key, sent, "kb-developer", conf)
