@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 from .records import SourceDoc
@@ -16,6 +17,10 @@ class CorpusError(ValueError):
     """A file that cannot be read as an article; the message names the file."""
 
 
+def _oddness(text: str) -> int:
+    return sum(1 for c in text if "\ue000" <= c <= "\uf8ff" or unicodedata.category(c) == "Cn")
+
+
 def decode(data: bytes, name: str) -> tuple[str, str]:
     if not data.strip():
         raise CorpusError(f"{name}: empty file")
@@ -25,11 +30,21 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return data.decode("utf-16"), "utf-16"
-    for enc in FALLBACK_ENCODINGS:
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # GB18030 decodes almost any byte string, Big5 text included: it wins unless its reading
+    # holds private-use or unassigned code points and another reading holds fewer.
+    decoded = []
+    for enc in FALLBACK_ENCODINGS[1:]:
         try:
-            return data.decode(enc), enc
+            decoded.append((_oddness(data.decode(enc)), enc, data.decode(enc)))
         except UnicodeDecodeError:
             continue
+    if decoded:
+        _, enc, text = min(decoded, key=lambda d: (d[0], FALLBACK_ENCODINGS.index(d[1])))
+        return text, enc
     # Mostly-UTF-8 with a few broken bytes: keep the text, mark the damage with U+FFFD so
     # the normalizer flags those spans instead of guessing.
     text = data.decode("utf-8", errors="replace")

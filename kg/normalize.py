@@ -21,7 +21,8 @@ _PINYIN = re.compile(r"(?<=\S)[(（]([a-zü" + _TONED + r"]{1,6})[)）]")
 
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\((?:https?://|/)[^)]*\)")
-_URL = re.compile(r"https?://\S+|www\.\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|cn|net|org|pro)\b")
+_URL = re.compile(r"https?://[!-~]+|www\.[!-~]+|(?<![A-Za-z0-9.-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+                  r"\.(?:com|cn|net|org|pro)(?![A-Za-z0-9])")
 _HTML = re.compile(r"<[^>\n]{1,200}>|&(?:nbsp|amp|lt|gt|quot);")
 _EMPHASIS = re.compile(r"\*{1,3}|^#{1,6}\s*|^\s*>\s?")
 _RULE_LINE = re.compile(r"^[\s\-=_*~·•]{3,}$")
@@ -31,7 +32,7 @@ _BOILERPLATE = re.compile(
     r"登录|注册|验证码|绑定手机|完善资料|找回密码|扫描二维码|用户注册协议|隐私政策|"
     r"推荐阅读|RECOMMEND|跳转到|评论请|还没评论|等你发挥|点击关注|阅读原文|分享到|"
     r"未经.{0,8}许可|禁止转载|版权所有|基于CC0协议|^\s*评论\s*$|^\s*\d+\s*评论|"
-    r"仅提供信息存储空间|下载App|首页\s*>|^\s*\d+\.\s*$"
+    r"仅提供信息存储空间|下载App|首页\s*>|^\s*\d+\.\s*$|收录源追溯|可引用URL|内容智能推荐|科普文库"
 )
 _SENT_END = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』)）]*|\n|$)")
 # Mojibake leaves U+FFFD, private-use code points, stray euro signs, "?!" / "?;" where a
@@ -136,10 +137,12 @@ def normalize(doc: SourceDoc) -> NormalizedDoc:
     text = strip_pinyin(text)
     n_pinyin -= len(_PINYIN.findall(text))
     text = to_simplified(text)
-    lines = [clean_line(ln) for ln in text.split("\n")]
+    # watermarks first: they stick to URLs and markup that clean_line would otherwise eat
+    lines = [ln.rstrip() for ln in text.split("\n")]
     marks = find_watermarks(lines)
     for mark in marks:
         lines = [ln[: -len(mark)].rstrip() if ln.endswith(mark) else ln for ln in lines]
+    lines = [clean_line(ln) for ln in lines]
     repeats = Counter(lines)
     kept = [ln for ln in lines if not _is_boilerplate(ln, repeats)]
     body = "\n".join(kept)
