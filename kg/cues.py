@@ -12,12 +12,13 @@ ROLE = (r"联合创始人|共同创始人|创始人|创办人|首席执行官|�
         r"董事长|总裁|合伙人|科学家|研究员|工程师|产品经理")
 # Words that precede a role noun but are not names.
 # Function characters never inside a company name; a "name" holding one is a phrase.
-STOP_CHARS = re.compile(r"[我你他她它这那是的了在有能做个些也都就还所比如以为被把让从对和与及或但而并任说要会]")
+_STOP = "我你他她它这那是的了在有做个些也都就还所比如以为被把让从对和与及或但而并任说要"
+STOP_CHARS = re.compile(rf"[{_STOP}]|^(?:中国|全球|国内|国外|美国|第)")
 GENERIC = re.compile(r"^(?:公司|该公司|企业|集团|团队|我们|他们|你们|大厂|巨头|创业公司|初创公司|"
                      r"这家公司|这家|一家|多家|其|他|她|我|前|原|著名|知名|联合|首席|AI|大模型|"
                      r".*(?:公司|企业|团队|机构|的|了|是|在|和|与|及|等|者))$")
 ORG_BEFORE_ROLE = re.compile(
-    rf"(?:^|[、，,。；;：:\s“”\"（(]|前|原)(?P<name>[\u4e00-\u9fffA-Za-z0-9.]{{2,8}}?)(?:的)?(?:{ROLE})")
+    rf"(?:^|[、，,。；;：:\s“”\"（(]|前|原|是)(?P<name>(?:(?![{_STOP}])[\u4e00-\u9fffA-Za-z0-9.]){{2,8}}?)(?:的)?(?:{ROLE})")
 PRODUCT_KIND = r"平台|产品|应用|App|APP|助手|工具|软件|系统|品牌|硬件|手表|搜索|引擎"
 MODEL_KIND = r"大模型|模型|基座模型|语言模型"
 QUOTED = re.compile(rf"(?P<kind>{PRODUCT_KIND}|{MODEL_KIND})[“\"「《](?P<name>[^”\"」》]{{2,12}})[”\"」》]"

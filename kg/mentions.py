@@ -28,6 +28,10 @@ JUNK_ORG = re.compile(r"^[A-Z]{2,5}$|^[A-Za-z]+$|^(生成式AI|语音识别|大�
 NOT_PERSON = re.compile(r"[\dA-Za-z]{1}$|^(老板|总理|主席|大佬|同学|老师|先生|女士)$")
 
 
+# NER often stops before the company-kind word: "星云" + "智能"
+ORG_TAIL = re.compile(r"^(?:智能|科技|集团|网络|数据|机器人|技术|控股|资本|基金|创投|实验室|研究院|大学)")
+
+
 def type_org(name: str) -> str:
     for pattern, cls in ORG_SUFFIXES:
         if pattern.search(name):
@@ -35,21 +39,24 @@ def type_org(name: str) -> str:
     return "Company"
 
 
-def _candidate(span: Span, source: str) -> tuple[str, str | None] | None:
-    """(ontology class, kb name) for a span, or None for junk."""
+def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
+    """(ontology class, kb name, end offset) for a span, or None for junk."""
     text = span.text.strip()
     if source == "kb":
-        return span.label_, span.kb_id_
+        return span.label_, span.kb_id_, span.end_char
     if source == "cue":
-        return span.label_, None
+        return span.label_, None, span.end_char
     if span.label_ == "PER":
         if len(text) < 2 or len(text) > 12 or NOT_PERSON.search(text) and not re.search(r"[A-Za-z]{2,} [A-Za-z]", text):
             return None
-        return "Person", None
+        return "Person", None, span.end_char
     if span.label_ == "ORG":
+        tail = ORG_TAIL.match(span.doc.text[span.end_char:])
+        if tail:
+            text += tail.group(0)
         if len(text) < 2 or PLACE.search(text) or JUNK_ORG.match(text):
             return None
-        return type_org(text), None
+        return type_org(text), None, span.start_char + len(text)
     return None
 
 
@@ -59,15 +66,15 @@ def extract_mentions(doc: Doc, sentence: Sentence) -> list[Mention]:
         for span in doc.spans.get(source, []):
             typed = _candidate(span, source)
             if typed:
-                cands.append((PRIORITY[source], -(span.end_char - span.start_char), span, source, typed))
+                cands.append((PRIORITY[source], -(typed[2] - span.start_char), span, source, typed))
     cands.sort(key=lambda c: (c[0], c[1], c[2].start_char))
     taken: list[tuple[int, int]] = []
     out = []
-    for _, _, span, source, (label, kb_name) in cands:
-        a, b = span.start_char, span.end_char
+    for _, _, span, source, (label, kb_name, b) in cands:
+        a = span.start_char
         if any(a < y and x < b for x, y in taken) or any(a < y and x < b for x, y in sentence.garbled):
             continue
         taken.append((a, b))
         out.append(Mention(sentence.doc_id, sentence.index, sentence.start + a, sentence.start + b,
-                           span.text, label, source, kb_name))
+                           doc.text[a:b], label, source, kb_name))
     return sorted(out, key=lambda m: m.start)

@@ -34,7 +34,7 @@ OTHER_ROLE = (r"首席科学家|首席技术官|CTO|COO|CFO|总裁|副总裁|董
 ROLE = rf"(?:{FOUNDER}|{CEO}|{OTHER_ROLE})"
 ROLES = rf"{ROLE}(?:(?:兼|、|和|及|&|/)?{ROLE})*"
 GAP = r"[^。⟦⟧]{0,12}?"          # a short stretch inside one clause, no other mention
-NEAR = r"[^。，,；;⟦⟧]{0,8}?"
+NEAR = r"[^。，,；;⟦⟧]{0,12}?"
 
 # (rule name, predicate, regex with groups s and o, confidence)
 VERB_RULES = [
@@ -213,7 +213,7 @@ class RelationExtractor:
                 if not any(a.group(1) in g and b.group(1) in g for g in groups):
                     continue
                 between = tagged[a.end():b.start()]
-                after = tagged[b.end():b.end() + 10].split("。")[0]
+                after = tagged[b.end():b.end() + 15].split("。")[0]
                 if len(between) > 25 or "⟦P" in between:
                     continue
                 if COMPETE.search(between) or (re.fullmatch(r"[与和跟同、及对]", between) and COMPETE.search(after)):

@@ -1,0 +1,87 @@
+"""Both NER backends behind the same spaCy interface, on real models: LAC from its wheel, and a
+tiny HanLP model that this test trains with HanLP's own trainer and loads with hanlp.load."""
+import random
+
+import pytest
+
+from kg.mentions import extract_mentions
+from kg.normalize import split_sentences
+from kg.pipeline import build_nlp, choose_backend
+
+
+def mentions(nlp, text):
+    sent = split_sentences("t", text)[0]
+    return {(m.text, m.label) for m in extract_mentions(nlp(sent.text), sent)}
+
+
+def test_lac_finds_people_the_kb_does_not_know(lac_nlp):
+    found = mentions(lac_nlp, "原美团联合创始人王慧文和出门问问创始人李志飞、真格基金的两位合伙人戴雨森、刘元约了一顿饭。")
+    assert {("王慧文", "Person"), ("李志飞", "Person"), ("戴雨森", "Person"), ("刘元", "Person")} <= found
+    assert {("美团", "Company"), ("出门问问", "Company"), ("真格基金", "InvestmentFirm")} <= found
+
+
+def test_org_suffix_typing_and_junk_filter(lac_nlp):
+    found = mentions(lac_nlp, "张三毕业于香港大学,后来加入了华夏创新资本。美国和大公司都在做语音识别。")
+    assert ("香港大学", "University") in found
+    assert not {t for t, _ in found} & {"美国", "大公司", "语音识别"}
+
+
+def test_auto_falls_back_to_lac_and_says_why():
+    backend, reason = choose_backend("auto", "/nonexistent/hanlp-model")
+    assert backend == "lac" and "HanLP unavailable" in reason
+
+
+TRAIN = [("{p}创立了{o}", ), ("{p}是{o}的创始人",), ("{o}的CEO{p}表示", ), ("{p}离开{o}后创业",)]
+PEOPLE = ["赵一鸣", "钱小川", "孙立平", "周海燕", "吴国华", "郑晓东", "冯雪梅", "陈建业"]
+ORGS = ["星河科技", "远望智能", "蓝海数据", "天工互联", "云帆机器人", "北辰计算"]
+
+
+def _write_tsv(path, rng):
+    with open(path, "w", encoding="utf-8") as f:
+        for _ in range(120):
+            tpl = rng.choice(TRAIN)[0]
+            p, o = rng.choice(PEOPLE), rng.choice(ORGS)
+            text = tpl.format(p=p, o=o)
+            tags = ["O"] * len(text)
+            for name, label in ((p, "PER"), (o, "ORG")):
+                i = text.index(name)
+                tags[i] = "B-" + label
+                for j in range(i + 1, i + len(name)):
+                    tags[j] = "I-" + label
+            f.write("".join(f"{c}\t{t}\n" for c, t in zip(text, tags)) + "\n")
+
+
+@pytest.fixture(scope="module")
+def tiny_hanlp_model(tmp_path_factory):
+    pytest.importorskip("hanlp")
+    import torch
+    from hanlp.components.ner.rnn_ner import RNNNamedEntityRecognizer
+    torch.manual_seed(0)
+    rng = random.Random(0)
+    d = tmp_path_factory.mktemp("hanlp")
+    _write_tsv(d / "train.tsv", rng)
+    save = d / "model"
+    RNNNamedEntityRecognizer().fit(str(d / "train.tsv"), str(d / "train.tsv"), str(save), epochs=15,
+                                   embed=32, rnn_hidden=64, batch_size=16, lr=0.01, tagging_scheme="BIO",
+                                   verbose=False)
+    return str(save)
+
+
+def test_hanlp_backend_loads_a_trained_model_through_hanlp_load(tiny_hanlp_model):
+    from kg.ner import hanlp_spans, load_hanlp
+    nlp = build_nlp("hanlp", hanlp_model=tiny_hanlp_model)
+    assert nlp.meta["ner_backend"] == "hanlp" and "hanlp_ner" in nlp.pipe_names
+    component = load_hanlp(tiny_hanlp_model)
+    texts = [tpl[0].format(p=p, o=o) for tpl in TRAIN for p, o in zip(PEOPLE, ORGS)]
+    total = 0
+    for text in texts:
+        doc = nlp(text)
+        # what the component stores is exactly what the HanLP model predicts, mapped to PER/ORG
+        direct = {(text[b:e], {"PER": "PER", "ORG": "ORG"}[label]) for b, e, label in hanlp_spans(component, text)}
+        assert {(s.text, s.label_) for s in doc.spans["ner"]} == direct
+        total += len(direct)
+    assert total > 0
+
+
+def test_auto_prefers_hanlp_when_its_model_loads(tiny_hanlp_model):
+    assert choose_backend("auto", tiny_hanlp_model)[0] == "hanlp"
