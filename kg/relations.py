@@ -107,7 +107,6 @@ class RelationExtractor:
         main_person = persons.most_common(1)[0][0] if persons and persons.most_common(1)[0][1] >= 0.4 * total else None
         last_person = None
         recent: list[list[_Slot]] = []
-        doc_entities: dict[str, _Slot] = {}
         for sent in sentences:
             slots = [_Slot(key_of[id(m)], m.label, m.start, m.end) for m in mentions.get(sent.index, [])
                      if id(m) in key_of]
@@ -125,9 +124,6 @@ class RelationExtractor:
             if real_persons:
                 last_person = real_persons[-1].key
             recent = (recent + [[s for s in slots if not s.virtual]])[-3:]
-            for s in slots:
-                if not s.virtual:
-                    doc_entities.setdefault(s.key, s)
         self._bylines(sentences[:15], mentions, key_of, rels)
         self._kb_developers(sentences, mentions, key_of, names, rels)
         return [r for r in rels.values() if r.confidence >= self.min_confidence], \
