@@ -110,8 +110,9 @@ def write_outputs(res: BuildResult, out: Path) -> dict[str, Path]:
     for doc in res.docs:
         lines.append({"kind": "document", "doc": doc.doc_id, "meta": doc.meta, "stats": doc.stats,
                       "sentences": len(doc.sentences)})
+    entity_of = {id(m): e.iri_key for e in res.entities for m in e.mentions}
     for m in res.mentions:
-        lines.append({"kind": "mention", **asdict(m)})
+        lines.append({"kind": "mention", **asdict(m), "entity": entity_of.get(id(m))})
     for e in res.entities:
         lines.append({"kind": "entity", "key": e.iri_key, "name": e.name, "type": e.type,
                       "aliases": e.aliases, "mentions": len(e.mentions)})

@@ -26,8 +26,30 @@ QUOTED = re.compile(rf"(?P<kind>{PRODUCT_KIND}|{MODEL_KIND})[“\"「《](?P<nam
                     rf"(?P<kind2>{PRODUCT_KIND}|{MODEL_KIND})")
 
 
+LATIN_NAME = r"[A-Z][a-z]+(?:[ ·][A-Z][a-zA-Z]+)+"
+# "Ilya Sutskever(OpenAI联合创始人)", "Sam Altman出任CEO", "CEO Sam Altman"
+LATIN_PERSON = re.compile(
+    rf"(?P<name>{LATIN_NAME})(?=\s*[（(][^）)]{{0,30}}?(?:{ROLE})|出任|担任|共同创|创立|创办|和[A-Z][a-z]+等)"
+    rf"|(?:{ROLE})\s*(?P<name2>{LATIN_NAME})")
+LATIN_COMPANY = re.compile(r"(?P<name>[A-Z][A-Za-z0-9]+(?: [A-Z][A-Za-z0-9]+)?)(?:公司|(?:宣布)?(?:已)?(?:完成|获得)[^。，,]{0,12}融资)")
+# "大模型MorpherVLM": a Latin name right after the word for model, with lower case or digits
+MODEL_AFTER_KIND = re.compile(rf"(?:{MODEL_KIND})\s?(?P<name>[A-Z][A-Za-z0-9\-.]*[a-z0-9][A-Za-z0-9\-.]{{2,}})")
+# "甲小姐:" / "作者 | 甲小姐": a pen name the resolver may tie to a full name
+HONORIFIC = re.compile(r"(?<![\u4e00-\u9fff])(?P<name>[\u4e00-\u9fff]{1,2}(?:小姐|先生|女士))")
+# "出品丨腾讯新闻《潜望》": a column of an outlet
+COLUMN = re.compile(r"(?:出品|栏目|来源)\s*[丨|:：]\s*[^《\s]{0,8}《(?P<name>[^》]{1,12})》")
+
+
 def cue_spans(text: str) -> list[tuple[int, int, str]]:
     out = []
+    for rx, label in ((LATIN_PERSON, "Person"), (LATIN_COMPANY, "Company"), (MODEL_AFTER_KIND, "AIModel"),
+                      (COLUMN, "MediaOutlet")):
+        for m in rx.finditer(text):
+            group = "name" if m.group("name") else "name2"
+            out.append((m.start(group), m.end(group), label))
+    for m in HONORIFIC.finditer(text):
+        if not STOP_CHARS.search(m.group("name")):
+            out.append((m.start("name"), m.end("name"), "Person"))
     for m in ORG_BEFORE_ROLE.finditer(text):
         start, name = m.start("name"), m.group("name")
         if name[0] in "前原":               # "前Google科学家": the prefix means "former"

@@ -10,6 +10,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
+from .kb import ORG_TYPES as ORG_CLASSES
 from .records import Mention, Sentence
 
 PRIORITY = {"kb": 0, "cue": 1, "ner": 2}
@@ -24,12 +25,16 @@ ORG_SUFFIXES = [
 PLACE = re.compile(r"^(中国|美国|日本|韩国|英国|法国|德国|欧洲|印度|硅谷|北京|上海|深圳|杭州|广州|香港|台湾|"
                    r"海外|国内|全球|世界)$|[国省市县区州]$")
 JUNK_ORG = re.compile(r"^[A-Z]{2,5}$|^[A-Za-z]+$|^(生成式AI|语音识别|大公司|大厂|大模型|人工智能|AI|新时代)$|"
-                      r"^.{0,4}(公司|企业|办公室|团队|部门)$|^(从|在|对|和)")
+                      r"^.{0,4}(公司|企业|办公室|团队|部门)$|^(从|在|对|和)|技术$|很多|一些|这个|那个|相信|觉得|认为")
+# A lab named after its parent: "谷歌翻译实验室" is a lab of the KB's 谷歌, not 谷歌 itself
+LAB_TAIL = re.compile(r"^[\u4e00-\u9fffA-Za-z]{0,4}?(?:实验室|研究院|研究所)")
 NOT_PERSON = re.compile(r"[\dA-Za-z]{1}$|^(老板|总理|主席|大佬|同学|老师|先生|女士)$")
 
 
 # NER often stops before the company-kind word: "星云" + "智能"
-ORG_TAIL = re.compile(r"^(?:智能|科技|集团|网络|数据|机器人|技术|控股|资本|基金|创投|实验室|研究院|大学)")
+ORG_TAIL = re.compile(r"^(?:智能|科技|集团|网络|数据|机器人|技术|控股|资本|基金|创投|实验室|研究院|大学|影像|软件)")
+# "金山网络" and "金山安全" are companies of their own, not the KB's 金山
+SUBSIDIARY_TAIL = re.compile(r"^(?:网络|安全|影像|软件|云)")
 
 
 def type_org(name: str) -> str:
@@ -43,8 +48,16 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
     """(ontology class, kb name, end offset) for a span, or None for junk."""
     text = span.text.strip()
     if source == "kb":
+        tail = LAB_TAIL.match(span.doc.text[span.end_char:]) if span.label_ in ORG_CLASSES else None
+        if tail:
+            return "ResearchLab", None, span.end_char + len(tail.group(0))
+        sub = SUBSIDIARY_TAIL.match(span.doc.text[span.end_char:]) if span.label_ == "Company" else None
+        if sub:
+            return "Company", None, span.end_char + len(sub.group(0))
         return span.label_, span.kb_id_, span.end_char
     if source == "cue":
+        if span.label_ == "Company" and re.search(r"[\u4e00-\u9fff]", text) and JUNK_ORG.match(text):
+            return None
         return span.label_, None, span.end_char
     if span.label_ == "PER":
         if len(text) < 2 or len(text) > 12 or NOT_PERSON.search(text) and not re.search(r"[A-Za-z]{2,} [A-Za-z]", text):
