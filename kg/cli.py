@@ -8,21 +8,95 @@ import time
 from pathlib import Path
 
 from .corpus import CorpusError
+from .export import FORMATS
+from .neo4j_load import LoadError, add_neo4j_args
 from .ner import BackendUnavailable
 
 
+def _load_ttl(path: str):
+    from rdflib import Graph
+    p = Path(path)
+    if not p.is_file():
+        raise OSError(f"{p}: no such file (run `kg build` first, or pass --ttl)")
+    try:
+        return Graph().parse(p, format="turtle")
+    except Exception as exc:  # rdflib raises parser-specific types
+        raise OSError(f"{p}: not valid Turtle: {exc}") from exc
+
+
 def cmd_build(a) -> int:
-    from .build import progress_to_stderr, run, summary, write_outputs
+    from .build import progress_to_stderr, run, summary, write_atomic, write_outputs
+    from .validate import format_violations, validate
     t0 = time.perf_counter()
     res = run(Path(a.corpus), ner=a.ner, hanlp_model=a.hanlp_model, min_confidence=a.min_confidence,
               strict=a.strict, progress=None if a.quiet else progress_to_stderr)
     t1 = time.perf_counter()
+    violations = validate(res.graph)
+    res.timings["validate"] = time.perf_counter() - t1
+    if violations:
+        # the last good output stays; the bad graph is kept aside for inspection
+        bad = Path(a.out) / "kg.invalid.ttl"
+        write_atomic(bad, res.graph.serialize(format="turtle"))
+        print(format_violations(violations), file=sys.stderr)
+        print(f"kg build: error: the graph violates ontology/shapes.ttl; outputs not replaced, see {bad}",
+              file=sys.stderr)
+        return 1
+    t1 = time.perf_counter()
     paths = write_outputs(res, Path(a.out))
     res.timings["write"] = time.perf_counter() - t1
     print(summary(res))
+    print("SHACL: conforms")
     print(f"total seconds: {time.perf_counter() - t0:.2f}")
     for kind, p in paths.items():
         print(f"{kind}: {p}")
+    if a.neo4j:
+        from .neo4j_load import load_from_args
+        return load_from_args(a, paths["turtle"])
+    return 0
+
+
+def cmd_validate(a) -> int:
+    from .validate import format_violations, validate
+    violations = validate(_load_ttl(a.file))
+    if violations:
+        print(format_violations(violations))
+        return 1
+    print(f"{a.file}: conforms to ontology/shapes.ttl")
+    return 0
+
+
+def cmd_export(a) -> int:
+    from .export import export
+    _load_ttl(a.ttl)
+    print(export(Path(a.ttl), a.format, Path(a.out) if a.out else None))
+    return 0
+
+
+def cmd_sparql(a) -> int:
+    from .sparql import format_table, run_query, shipped_queries
+    if a.query == "list":
+        print("\n".join(shipped_queries()))
+        return 0
+    cols, rows = run_query(_load_ttl(a.ttl), a.query)
+    print(format_table(cols, rows))
+    return 0
+
+
+def cmd_load(a) -> int:
+    from .neo4j_load import load_from_args
+    _load_ttl(a.ttl)
+    return load_from_args(a, Path(a.ttl))
+
+
+def cmd_explain(a) -> int:
+    from .explain import explain, format_edges
+    try:
+        edges = explain(_load_ttl(a.ttl), a.entity, a.other)
+    except KeyError as exc:
+        print(f"kg explain: error: no entity named {exc.args[0]!r} in {a.ttl}", file=sys.stderr)
+        return 2
+    print(format_edges(edges) if edges else "no extracted relation for this entity" +
+          (" pair" if a.other else ""))
     return 0
 
 
@@ -40,12 +114,40 @@ def main(argv=None) -> int:
                    help="drop relations and funding figures below this confidence (default 0.5)")
     b.add_argument("--strict", action="store_true", help="fail on the first unreadable file")
     b.add_argument("--quiet", action="store_true", help="no progress lines")
+    b.add_argument("--neo4j", action="store_true", help="then load the graph into Neo4j (see `kg load`)")
+    add_neo4j_args(b)
     b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser("validate", help="check a Turtle file against the SHACL shapes (pyshacl)")
+    v.add_argument("file", nargs="?", default="out/kg.ttl")
+    v.set_defaults(func=cmd_validate)
+
+    e = sub.add_parser("export", help="write the graph as Turtle, N-Triples, JSON-LD, GraphML or GEXF")
+    e.add_argument("--format", required=True, choices=sorted(FORMATS))
+    e.add_argument("--ttl", default="out/kg.ttl", help="the graph to export (default out/kg.ttl)")
+    e.add_argument("--out", help="target file (default: next to --ttl, with the format's extension)")
+    e.set_defaults(func=cmd_export)
+
+    q = sub.add_parser("sparql", help="run a SPARQL query (text, .rq file or shipped name; `list` lists them)")
+    q.add_argument("query")
+    q.add_argument("--ttl", default="out/kg.ttl")
+    q.set_defaults(func=cmd_sparql)
+
+    n = sub.add_parser("load", help="load the graph into Neo4j (batched UNWIND/MERGE, idempotent)")
+    n.add_argument("--ttl", default="out/kg.ttl")
+    add_neo4j_args(n)
+    n.set_defaults(func=cmd_load)
+
+    x = sub.add_parser("explain", help="the sentences behind an entity's edges, or a pair's")
+    x.add_argument("entity", help="name or alias, e.g. 李志飞")
+    x.add_argument("other", nargs="?", help="a second entity: only edges between the two")
+    x.add_argument("--ttl", default="out/kg.ttl")
+    x.set_defaults(func=cmd_explain)
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:
         return a.func(a)
-    except (CorpusError, BackendUnavailable, OSError) as exc:
+    except (CorpusError, BackendUnavailable, LoadError, OSError) as exc:
         print(f"kg {a.cmd}: error: {exc}", file=sys.stderr)
         return 2
 

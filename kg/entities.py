@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from difflib import SequenceMatcher
 from urllib.parse import quote
 
 from .kb import KnowledgeBase, norm_key
@@ -29,22 +30,12 @@ NICKNAME = re.compile(r"^(?:老|小|阿)(?P<s>[\u4e00-\u9fff])$|^(?P<s2>[\u4e00-
                       r"|^(?P<g>[\u4e00-\u9fff])(?:小姐|姐|哥)$")    # 甲小姐 -> 张一甲: the given name's last character
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """At most one inserted, deleted or replaced character."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return a == b
-    if len(a) > len(b):
-        a, b = b, a
-    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
-    return a[i + (len(a) == len(b)):] == b[i + 1:]
-
-
 def _latin_typo_target(text: str, known: list[str]) -> str | None:
-    """``Sam Altam`` for ``Sam Altman``: a long Latin name one edit away from exactly one known name."""
+    """``Sam Altam`` for ``Sam Altman``: a long Latin name nearly equal to exactly one known name."""
     key = norm_key(text)
     if len(key) < 7 or not re.fullmatch(r"[a-z.\-]+", key):
         return None
-    hits = {k for k in known if k != key and _one_edit(key, k)}
+    hits = {k for k in known if k != key and SequenceMatcher(None, key, k).ratio() >= 0.8}
     return hits.pop() if len(hits) == 1 else None
 
 

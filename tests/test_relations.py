@@ -59,3 +59,64 @@ def test_education_and_pronoun_subject(extract):
     _, triples, _, _ = extract("赵明远是星云智能的创始人。他毕业于清华大学计算机系。")
     assert ("赵明远", "founded", "星云智能") in triples
     assert ("赵明远", "educatedAt", "清华大学") in triples
+
+
+def test_investor_list_as_subject_of_the_verb(extract):
+    _, triples, _, _ = extract("去年,红杉资本、真格基金和高瓴资本共同投资了月之暗面。")
+    assert {("红杉资本", "investedIn", "月之暗面"), ("真格基金", "investedIn", "月之暗面"),
+            ("高瓴资本", "investedIn", "月之暗面")} <= triples
+
+
+def test_role_chain_after_the_person(extract):
+    _, triples, _, _ = extract("赵明远,是月之暗面创始人、CEO,美国斯坦福大学计算机系博士,前微软科学家。")
+    assert {("赵明远", "founded", "月之暗面"), ("赵明远", "ceoOf", "月之暗面"),
+            ("赵明远", "educatedAt", "斯坦福大学"), ("赵明远", "worksFor", "微软")} <= triples
+
+
+def test_two_partners_of_one_fund_in_apposition(extract):
+    _, triples, _, _ = extract("饭局上还有红杉资本的两位合伙人周子健、钱浩然。")
+    assert {("周子健", "worksFor", "红杉资本"), ("钱浩然", "worksFor", "红杉资本")} <= triples
+
+
+def test_clause_without_subject_continues_the_last_person(extract):
+    _, triples, _, _ = extract("2015年,孙志刚离开百度,随后又创立了月之暗面。")
+    assert ("孙志刚", "founded", "月之暗面") in triples
+
+
+def test_latin_names_and_a_typo_of_one(extract):
+    entities, triples, _, _ = extract("Sam Altman和Ilya等共同创立OpenAI,Sam Altam出任CEO。")
+    assert ("Sam Altman", "founded", "OpenAI") in triples and ("Ilya", "founded", "OpenAI") in triples
+    assert "Sam Altam" in entities["Sam Altman"].aliases
+
+
+def test_pen_name_resolves_to_the_byline_name(extract):
+    entities, triples, _, _ = extract("星云对话 | 甲子光年\n作者:周小甲\n甲小姐:你怎么看大模型?")
+    assert "甲小姐" in entities["周小甲"].aliases and "甲小姐" not in entities
+    assert ("周小甲", "worksFor", "甲子光年") in triples
+
+
+def test_products_listed_after_what_we_made_belong_to_the_speakers_company(extract):
+    _, triples, _, _ = extract("赵明远是星云智能创始人。赵明远:我们还做过很多产品,比如AI写作平台“妙笔”、AI绘画平台“丹青”。")
+    assert {("星云智能", "developed", "妙笔"), ("星云智能", "developed", "丹青")} <= triples
+
+
+def test_one_sided_competition_pairs_with_the_main_organization(extract):
+    _, triples, _, _ = extract("月之暗面发布了新模型。月之暗面的团队很强。可是跟百度也不能对标。")
+    assert ("月之暗面", "competesWith", "百度") in triples or ("百度", "competesWith", "月之暗面") in triples
+
+
+def test_competitor_person_named_by_the_interviewer(extract):
+    _, triples, _, _ = extract("孙志刚:我们做了很多尝试。界面新闻:遇到了钱浩然这样的对手,你有什么感受?孙志刚:很兴奋。")
+    assert ("孙志刚", "competesWith", "钱浩然") in triples or ("钱浩然", "competesWith", "孙志刚") in triples
+
+
+def test_traditional_and_pinyin_noisy_text_gives_the_same_facts(extract):
+    _, clean, _, _ = extract("出门问问创始人李志飞发布了序列猴子。")
+    _, noisy, _, _ = extract("出門問問創(chuàng)始人李志飛發(fā)布了序列猴子。")
+    assert ("李志飞", "founded", "出门问问") in clean and clean == noisy
+
+
+def test_investors_and_costs_are_not_companies_or_investments(extract):
+    entities, triples, _, _ = extract("李开复:投资人对我们的转型是非常认可的。相信很多中国公司也一样。")
+    assert not any(p == "investedIn" for _, p, _ in triples)
+    assert "相信很多中国" not in entities
