@@ -17,8 +17,12 @@ $(VENV)/.core: pyproject.toml
 	$(BIN)/pip install -q -e .
 	touch $@
 
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 # torch is pinned and installed first: an unpinned torch (pulled by hanlp) brings CUDA wheels.
+# rapper (Debian raptor2-utils) is the independent Turtle / N-Triples parser the tests use.
 $(VENV)/.test: $(VENV)/.core
+	command -v rapper >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq raptor2-utils)
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e '.[hanlp,test]'
 	touch $@
