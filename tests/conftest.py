@@ -19,6 +19,14 @@ def corpus_build():
     return run(CORPUS, ner="lac", min_confidence=0.5)
 
 
+@pytest.fixture(scope="session")
+def corpus_ttl(corpus_build, tmp_path_factory):
+    """The corpus graph as a Turtle file, for the commands that read one."""
+    path = tmp_path_factory.mktemp("out") / "kg.ttl"
+    path.write_text(corpus_build.graph.serialize(format="turtle"), encoding="utf-8")
+    return path
+
+
 @pytest.fixture()
 def extract(lac_nlp):
     """Run every stage on a small text and return (entities by name, relation triples by name, rounds)."""

@@ -14,13 +14,6 @@ from kg.sparql import run_query, shipped_queries
 from kg.validate import validate
 
 
-@pytest.fixture(scope="module")
-def ttl(corpus_build, tmp_path_factory):
-    path = tmp_path_factory.mktemp("out") / "kg.ttl"
-    path.write_text(corpus_build.graph.serialize(format="turtle"), encoding="utf-8")
-    return path
-
-
 def test_corpus_graph_conforms_and_shapes_catch_violations(corpus_build):
     assert validate(corpus_build.graph) == []
     g = Graph()
@@ -85,15 +78,15 @@ def test_explain_shows_the_sentences_behind_a_pair(corpus_build):
         explain(corpus_build.graph, "不存在的公司")
 
 
-def test_cli_validate_export_sparql_explain(ttl, tmp_path):
+def test_cli_validate_export_sparql_explain(corpus_ttl, tmp_path):
     def kg(*args):
         return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True)
-    assert kg("validate", str(ttl)).returncode == 0
-    r = kg("export", "--format", "gexf", "--ttl", str(ttl), "--out", str(tmp_path / "g.gexf"))
+    assert kg("validate", str(corpus_ttl)).returncode == 0
+    r = kg("export", "--format", "gexf", "--ttl", str(corpus_ttl), "--out", str(tmp_path / "g.gexf"))
     assert r.returncode == 0 and (tmp_path / "g.gexf").stat().st_size > 0
-    r = kg("sparql", "founders", "--ttl", str(ttl))
+    r = kg("sparql", "founders", "--ttl", str(corpus_ttl))
     assert r.returncode == 0 and r.stdout.startswith("founder\torganization")
-    r = kg("explain", "Google", "--ttl", str(ttl))
+    r = kg("explain", "Google", "--ttl", str(corpus_ttl))
     assert r.returncode == 0 and "competesWith" in r.stdout
     bad = tmp_path / "bad.ttl"
     bad.write_text("this is not turtle", encoding="utf-8")

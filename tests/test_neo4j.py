@@ -54,13 +54,6 @@ def bolt(tmp_path_factory):
     proc.wait(10)
 
 
-@pytest.fixture(scope="module")
-def ttl(corpus_build, tmp_path_factory):
-    path = tmp_path_factory.mktemp("out") / "kg.ttl"
-    path.write_text(corpus_build.graph.serialize(format="turtle"), encoding="utf-8")
-    return path
-
-
 def _counts(target):
     with Neo4jLoader(target) as loader:
         loader.connect()
@@ -69,17 +62,17 @@ def _counts(target):
         return nodes, rels
 
 
-def test_load_twice_is_idempotent_and_degrades_on_falkordb(bolt, ttl):
-    first = load_ttl(ttl, bolt, wipe=True)
+def test_load_twice_is_idempotent_and_degrades_on_falkordb(bolt, corpus_ttl):
+    first = load_ttl(corpus_ttl, bolt, wipe=True)
     assert any("index on iri" in n for n in first.notes)       # no CREATE CONSTRAINT on FalkorDB
     counts = _counts(bolt)
     assert counts == (first.nodes, first.relationships)
-    load_ttl(ttl, bolt)
+    load_ttl(corpus_ttl, bolt)
     assert _counts(bolt) == counts
 
 
-def test_saved_competition_query_matches_the_graph(bolt, ttl, corpus_build):
-    load_ttl(ttl, bolt, wipe=True)
+def test_saved_competition_query_matches_the_graph(bolt, corpus_ttl, corpus_build):
+    load_ttl(corpus_ttl, bolt, wipe=True)
     query = (ROOT / "queries" / "cypher" / "competes_with.cypher").read_text(encoding="utf-8")
     with Neo4jLoader(bolt) as loader:
         loader.connect()
@@ -91,8 +84,8 @@ def test_saved_competition_query_matches_the_graph(bolt, ttl, corpus_build):
     assert all(r["evidence"] and r["source"] for r in rows)
 
 
-def test_node_labels_and_relationship_types_follow_the_ontology(bolt, ttl, corpus_build):
-    load_ttl(ttl, bolt, wipe=True)
+def test_node_labels_and_relationship_types_follow_the_ontology(bolt, corpus_ttl, corpus_build):
+    load_ttl(corpus_ttl, bolt, wipe=True)
     rows = graph_rows(corpus_build.graph)
     with Neo4jLoader(bolt) as loader:
         loader.connect()
@@ -111,10 +104,10 @@ def _kg_load(ttl, target, password):
                           capture_output=True, text=True, timeout=120)
 
 
-def test_dead_server_and_bad_password_fail_with_one_clear_line(bolt, ttl):
+def test_dead_server_and_bad_password_fail_with_one_clear_line(bolt, corpus_ttl):
     dead = Target(f"bolt://127.0.0.1:{_free_port()}", "neo4j", "x", "neo4j", timeout=1.0)
-    r = _kg_load(ttl, dead, "x")
+    r = _kg_load(corpus_ttl, dead, "x")
     assert r.returncode == 2 and dead.uri in r.stderr and "cannot reach" in r.stderr
     assert len(r.stderr.strip().splitlines()) <= 2
-    r = _kg_load(ttl, bolt, "wrong-password")
+    r = _kg_load(corpus_ttl, bolt, "wrong-password")
     assert r.returncode == 2 and bolt.uri in r.stderr
