@@ -10,13 +10,13 @@ from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import SKOS
 
 from .build import write_atomic
+from .kb import ENTITY_TYPES
 from .rdf import AIKG
 
 RDF_FORMATS = {"turtle": "ttl", "nt": "nt", "json-ld": "jsonld"}
 NX_FORMATS = {"graphml": "graphml", "gexf": "gexf"}
 FORMATS = {**RDF_FORMATS, **NX_FORMATS}
-ENTITY_CLASSES = {"Person", "Organization", "Company", "InvestmentFirm", "University", "ResearchLab",
-                  "MediaOutlet", "AIModel", "Product"}
+ENTITY_CLASSES = set(ENTITY_TYPES)
 RELATIONS = ("founded", "ceoOf", "worksFor", "educatedAt", "investedIn", "developed", "competesWith",
              "partnersWith", "uses")
 
