@@ -1,31 +1,53 @@
-# Two commands do all the set-up: `make run` (build the graph with the embedded default NER)
-# and `make test` (everything the tests need, then pytest).
+# Two commands do all the set-up: `make run` (build the graph with the embedded default NER,
+# then its pictures) and `make test` (everything the tests need, then pytest).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test clean
+.PHONY: run test lab notebooks clean
 
 run: $(VENV)/.core
 	$(BIN)/kg build corpus --out out
+	$(BIN)/kg viz --ttl out/kg.ttl
 
 test: $(VENV)/.test
 	$(BIN)/python -m pytest
 
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages, installed only when missing: rapper (raptor2-utils) is the independent Turtle
+# parser the tests use; a CJK font (fonts-noto-cjk) keeps Chinese labels in the PNGs from
+# rendering as boxes.
+HAVE_RAPPER := $(shell command -v rapper)
+HAVE_CJK_FONT := $(shell fc-list :lang=zh family 2>/dev/null | head -1)
+APT_CORE := $(if $(HAVE_CJK_FONT),,fonts-noto-cjk)
+APT_TEST := $(APT_CORE) $(if $(HAVE_RAPPER),,raptor2-utils)
+apt_install = $(if $(strip $(1)),command -v apt-get >/dev/null && $(SUDO) apt-get update -qq && \
+	$(SUDO) apt-get install -y -qq $(1) || echo "warning: could not install $(1); see the README set-up section")
+
 $(VENV)/.core: pyproject.toml
+	$(call apt_install,$(APT_CORE))
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -e .
 	touch $@
 
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-
 # torch is pinned and installed first: an unpinned torch (pulled by hanlp) brings CUDA wheels.
-# rapper (Debian raptor2-utils) is the independent Turtle / N-Triples parser the tests use.
 $(VENV)/.test: $(VENV)/.core
-	command -v rapper >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq raptor2-utils)
+	$(call apt_install,$(APT_TEST))
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e '.[hanlp,test]'
 	touch $@
+
+$(VENV)/.lab: $(VENV)/.core
+	$(BIN)/pip install -q -e '.[notebooks]'
+	touch $@
+
+# JupyterLab on the notebooks (they build out/kg.ttl themselves when it is missing)
+lab: $(VENV)/.lab
+	$(BIN)/jupyter lab notebooks/
+
+# executed copies, with their outputs, to share: out/notebooks/*.ipynb
+notebooks: $(VENV)/.lab
+	$(BIN)/jupyter nbconvert --to notebook --execute --output-dir out/notebooks notebooks/*.ipynb
 
 clean:
 	rm -rf $(VENV) out

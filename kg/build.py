@@ -111,8 +111,9 @@ def write_outputs(res: BuildResult, out: Path) -> dict[str, Path]:
     ttl = res.graph.serialize(format="turtle")
     lines = []
     for doc in res.docs:
+        # the normalized text makes the file self-contained: mention offsets point into it
         lines.append({"kind": "document", "doc": doc.doc_id, "meta": doc.meta, "stats": doc.stats,
-                      "sentences": len(doc.sentences)})
+                      "sentences": len(doc.sentences), "text": doc.text})
     entity_of = {id(m): e.iri_key for e in res.entities for m in e.mentions}
     for m in res.mentions:
         lines.append({"kind": "mention", **asdict(m), "entity": entity_of.get(id(m))})
@@ -128,6 +129,41 @@ def write_outputs(res: BuildResult, out: Path) -> dict[str, Path]:
     write_atomic(paths["extractions"], "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))
     write_atomic(paths["turtle"], ttl)
     return paths
+
+
+class InvalidGraph(Exception):
+    """The extracted graph violates the SHACL shapes; the previous outputs were left in place."""
+
+    def __init__(self, violations: list, kept_aside: Path):
+        super().__init__(f"the graph violates ontology/shapes.ttl; outputs not replaced, see {kept_aside}")
+        self.violations = violations
+        self.kept_aside = kept_aside
+
+
+def build(corpus: Path, out: Path, **run_options) -> tuple[BuildResult, dict[str, Path]]:
+    """``run`` then SHACL validation, then the outputs.  A graph that fails validation is written
+    to OUT/kg.invalid.ttl and raises InvalidGraph: the last good outputs stay."""
+    from .validate import validate
+    res = run(Path(corpus), **run_options)
+    with _timed(res.timings, "validate"):
+        violations = validate(res.graph)
+    if violations:
+        bad = Path(out) / "kg.invalid.ttl"
+        write_atomic(bad, res.graph.serialize(format="turtle"))
+        raise InvalidGraph(violations, bad)
+    with _timed(res.timings, "write"):
+        paths = write_outputs(res, Path(out))
+    return res, paths
+
+
+def ensure_built(corpus: Path, out: Path, **run_options) -> Path:
+    """OUT/kg.ttl, built first when it is missing or older than an article or the manifest
+    (what notebooks call so that they run on a fresh checkout)."""
+    ttl = Path(out) / "kg.ttl"
+    sources = [p for p in Path(corpus).iterdir() if p.suffix in (".txt", ".json")] if Path(corpus).is_dir() else []
+    if not ttl.is_file() or any(p.stat().st_mtime > ttl.stat().st_mtime for p in sources):
+        build(corpus, out, **{"min_confidence": 0.5, **run_options})  # the CLI's defaults
+    return ttl
 
 
 def summary(res: BuildResult) -> str:

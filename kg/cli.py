@@ -25,25 +25,17 @@ def _load_ttl(path: str):
 
 
 def cmd_build(a) -> int:
-    from .build import progress_to_stderr, run, summary, write_atomic, write_outputs
-    from .validate import format_violations, validate
+    from .build import InvalidGraph, build, progress_to_stderr, summary
+    from .validate import format_violations
     t0 = time.perf_counter()
-    res = run(Path(a.corpus), ner=a.ner, hanlp_model=a.hanlp_model, min_confidence=a.min_confidence,
-              strict=a.strict, progress=None if a.quiet else progress_to_stderr)
-    t1 = time.perf_counter()
-    violations = validate(res.graph)
-    res.timings["validate"] = time.perf_counter() - t1
-    if violations:
-        # the last good output stays; the bad graph is kept aside for inspection
-        bad = Path(a.out) / "kg.invalid.ttl"
-        write_atomic(bad, res.graph.serialize(format="turtle"))
-        print(format_violations(violations), file=sys.stderr)
-        print(f"kg build: error: the graph violates ontology/shapes.ttl; outputs not replaced, see {bad}",
-              file=sys.stderr)
+    try:
+        res, paths = build(Path(a.corpus), Path(a.out), ner=a.ner, hanlp_model=a.hanlp_model,
+                           min_confidence=a.min_confidence, strict=a.strict,
+                           progress=None if a.quiet else progress_to_stderr)
+    except InvalidGraph as exc:
+        print(format_violations(exc.violations), file=sys.stderr)
+        print(f"kg build: error: {exc}", file=sys.stderr)
         return 1
-    t1 = time.perf_counter()
-    paths = write_outputs(res, Path(a.out))
-    res.timings["write"] = time.perf_counter() - t1
     print(summary(res))
     print("SHACL: conforms")
     print(f"total seconds: {time.perf_counter() - t0:.2f}")
@@ -100,6 +92,24 @@ def cmd_explain(a) -> int:
     return 0
 
 
+def cmd_viz(a) -> int:
+    from .fonts import MissingCJKFont
+    from .fx import Rates
+    from .viz import write_all
+    _load_ttl(a.ttl)
+    try:
+        rates = Rates().with_overrides(a.rate)
+        paths = write_all(Path(a.ttl), Path(a.out) if a.out else Path(a.ttl).parent / "viz", rates,
+                          a.currency.upper(), a.font)
+    except (MissingCJKFont, ValueError, KeyError) as exc:
+        print(f"kg viz: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 2
+    print(f"amounts converted to {a.currency.upper()} at: {rates.statement(a.currency.upper())}")
+    for p in paths:
+        print(p)
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="kg", description="Chinese AI-industry news -> knowledge graph")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -143,6 +153,15 @@ def main(argv=None) -> int:
     x.add_argument("other", nargs="?", help="a second entity: only edges between the two")
     x.add_argument("--ttl", default="out/kg.ttl")
     x.set_defaults(func=cmd_explain)
+
+    z = sub.add_parser("viz", help="interactive HTML, PNG charts and CSV tables of the graph (no Jupyter needed)")
+    z.add_argument("--ttl", default="out/kg.ttl")
+    z.add_argument("--out", help="output folder (default: viz/ beside --ttl)")
+    z.add_argument("--currency", default="USD", help="currency of the funding charts (default USD)")
+    z.add_argument("--rate", action="append", default=[], metavar="CODE=USD",
+                   help="exchange rate in USD per unit, e.g. CNY=0.14 (repeatable; defaults in kg/fx.py)")
+    z.add_argument("--font", help="a CJK .ttf/.otf/.ttc file for the PNGs (default: an installed Noto/Source Han font)")
+    z.set_defaults(func=cmd_viz)
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:

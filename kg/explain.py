@@ -17,7 +17,6 @@ SELECT ?s ?p ?o ?doc ?sent ?start ?end ?text ?rule ?conf WHERE {
   ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
       prov:wasDerivedFrom ?doc ; aikg:evidenceText ?text ; aikg:sentenceIndex ?sent ;
       aikg:startOffset ?start ; aikg:endOffset ?end ; aikg:extractor ?rule ; aikg:confidence ?conf .
-  FILTER (?s = ?node || ?o = ?node)
 }"""
 
 
@@ -33,6 +32,8 @@ class Edge:
     text: str
     rule: str
     confidence: float
+    subject_iri: str = ""
+    object_iri: str = ""
 
 
 def find_entity(g: Graph, name: str) -> URIRef | None:
@@ -60,14 +61,21 @@ def explain(g: Graph, name: str, other: str | None = None) -> list[Edge]:
         peer = find_entity(g, other)
         if peer is None:
             raise KeyError(other)
+    return [e for e in evidence_edges(g, nodes=(node,))
+            if peer is None or str(peer) in (e.subject_iri, e.object_iri)]
+
+
+def evidence_edges(g: Graph, predicate: str | None = None, nodes: tuple = ()) -> list[Edge]:
+    """Every evidence sentence of the extracted relations (of one ``predicate``, or touching one
+    of ``nodes`` when given), best evidence first within each fact."""
+    bindings = {"p": AIKG[predicate]} if predicate else {}
     edges = []
-    for row in g.query(EVIDENCE_QUERY, initNs={"aikg": AIKG, "prov": PROV, "rdf": RDF},
-                       initBindings={"node": node}):
-        if peer is not None and peer not in (row.s, row.o):
+    for row in g.query(EVIDENCE_QUERY, initNs={"aikg": AIKG, "prov": PROV, "rdf": RDF}, initBindings=bindings):
+        if nodes and row.s not in nodes and row.o not in nodes:
             continue
         edges.append(Edge(label(g, row.s), str(row.p).rsplit("#", 1)[-1], label(g, row.o),
                           str(row.doc).rsplit("/", 1)[-1], int(row.sent), int(row.start), int(row.end),
-                          str(row.text), str(row.rule), float(row.conf)))
+                          str(row.text), str(row.rule), float(row.conf), str(row.s), str(row.o)))
     return sorted(edges, key=lambda e: (e.predicate, e.subject, e.object, -e.confidence, e.doc, e.sentence))
 
 

@@ -17,6 +17,7 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import PROV, SKOS
@@ -124,6 +125,14 @@ SCHEMA = [
      "ON EACH [n.name, n.search_text] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}", None),
 ]
 
+
+
+CYPHER_DIR = Path(__file__).resolve().parent.parent / "queries" / "cypher"
+
+
+def saved_query(name: str) -> str:
+    """The text of a shipped Cypher query, e.g. ``competes_with``."""
+    return (CYPHER_DIR / f"{name}.cypher").read_text(encoding="utf-8")
 
 @dataclass
 class Target:

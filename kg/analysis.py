@@ -1,0 +1,140 @@
+"""Graph analytics on the canonical RDF graph, with networkx: the entity network, centrality,
+communities, the competition network and funding rounds in one currency.
+
+Everything returns plain rows (lists of dicts) so a notebook turns them into DataFrames and
+``kg viz`` into CSV files; the drawings live in ``kg.viz``.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import networkx as nx
+from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib.namespace import PROV
+
+from .explain import evidence_edges
+from .export import to_networkx
+from .fx import Rates
+from .rdf import AIKG
+
+COMMUNITY_SEED = 7          # Louvain is randomized; a fixed seed keeps runs and tests identical
+
+
+def entity_network(g: Graph) -> nx.MultiDiGraph:
+    """Entities that take part in at least one extracted relation, one edge per fact.  Funding
+    rounds are left out: their investors and recipients are already linked by investedIn."""
+    G = to_networkx(g)
+    G.remove_nodes_from([n for n, d in G.nodes(data=True) if d["type"] == "FundingRound"])
+    G.remove_nodes_from(list(nx.isolates(G)))
+    return G
+
+
+def simple_view(G: nx.MultiDiGraph) -> nx.Graph:
+    """Undirected, one edge per pair; ``weight`` counts the facts between the two."""
+    H = nx.Graph()
+    H.add_nodes_from(G.nodes(data=True))
+    for u, v, data in G.edges(data=True):
+        if H.has_edge(u, v):
+            H[u][v]["weight"] += 1
+            H[u][v]["predicates"].append(data["predicate"])
+        else:
+            H.add_edge(u, v, weight=1, predicates=[data["predicate"]])
+    return H
+
+
+def communities(G: nx.MultiDiGraph) -> dict[str, int]:
+    """Louvain communities of the undirected view, numbered 0.. from the largest."""
+    groups = nx.community.louvain_communities(simple_view(G), weight="weight", seed=COMMUNITY_SEED)
+    groups = sorted(groups, key=lambda c: (-len(c), min(G.nodes[n]["name"] for n in c)))
+    return {node: i for i, group in enumerate(groups) for node in group}
+
+
+def centrality_table(G: nx.MultiDiGraph) -> list[dict]:
+    """Per entity: degree (facts touching it), degree centrality and betweenness centrality on
+    the undirected view, and its community; the best brokers first."""
+    H = simple_view(G)
+    degree_c = nx.degree_centrality(H)
+    between = nx.betweenness_centrality(H, normalized=True)
+    community = communities(G)
+    rows = [{"name": G.nodes[n]["name"], "type": G.nodes[n]["type"], "degree": G.degree(n),
+             "degree_centrality": round(degree_c[n], 4), "betweenness": round(between[n], 4),
+             "community": community[n]} for n in G]
+    return sorted(rows, key=lambda r: (-r["betweenness"], -r["degree"], r["name"]))
+
+
+def community_table(G: nx.MultiDiGraph) -> list[dict]:
+    """Per community: its size, its hub (highest degree) and its members, hubs first."""
+    members = defaultdict(list)
+    for node, cid in communities(G).items():
+        members[cid].append(node)
+    rows = []
+    for cid in sorted(members):
+        nodes = sorted(members[cid], key=lambda n: (-G.degree(n), G.nodes[n]["name"]))
+        rows.append({"community": cid, "size": len(nodes), "hub": G.nodes[nodes[0]]["name"],
+                     "members": "、".join(G.nodes[n]["name"] for n in nodes)})
+    return rows
+
+
+def competition_network(g: Graph) -> nx.Graph:
+    """competesWith as an undirected graph; each edge carries its evidence sentences."""
+    H = nx.Graph()
+    for e in evidence_edges(g, "competesWith"):
+        for iri, name in ((e.subject_iri, e.subject), (e.object_iri, e.object)):
+            if iri not in H:
+                kind = next(g.objects(URIRef(iri), RDF.type)).rsplit("#", 1)[-1]
+                H.add_node(iri, name=name, type=kind)
+        if not H.has_edge(e.subject_iri, e.object_iri):
+            H.add_edge(e.subject_iri, e.object_iri, evidence=[])
+        H[e.subject_iri][e.object_iri]["evidence"].append(e)
+    return H
+
+
+def competition_pairs(g: Graph) -> list[dict]:
+    """One row per evidence sentence of each competing pair, strongest pairs first."""
+    H = competition_network(g)
+    rows = []
+    for u, v, data in H.edges(data=True):
+        best = max(e.confidence for e in data["evidence"])
+        for e in data["evidence"]:
+            rows.append({"a": e.subject, "b": e.object, "pair_confidence": best, "confidence": e.confidence,
+                         "rule": e.rule, "doc": e.doc, "sentence": e.sentence, "evidence": e.text})
+    return sorted(rows, key=lambda r: (-r["pair_confidence"], r["a"], r["b"], -r["confidence"], r["doc"]))
+
+
+def funding_rounds(g: Graph, rates: Rates | None = None, currency: str = "USD") -> list[dict]:
+    """Every funding round with its amount as written, in its currency, and converted to
+    ``currency`` at ``rates``; investors as a list of names; the sentence it was read in."""
+    rates = rates or Rates()
+    rows = []
+    for fr in g.subjects(RDF.type, AIKG.FundingRound):
+        def val(prop):
+            v = g.value(fr, prop)
+            return None if v is None else v.toPython()
+        amount, cur = float(val(AIKG.amount)), str(val(AIKG.currency))
+        rows.append({
+            "recipient": str(g.value(g.value(fr, AIKG.recipient), RDFS.label)),
+            "round": val(AIKG.round), "date": val(AIKG.date),
+            "amount": amount, "currency": cur, "approximate": bool(val(AIKG.approximate)),
+            f"amount_{currency.lower()}": round(rates.convert(amount, cur, currency), 2),
+            "investors": sorted(str(g.value(i, RDFS.label)) for i in g.objects(fr, AIKG.investor)),
+            "as_written": val(AIKG.amountText),
+            "doc": str(g.value(fr, PROV.wasDerivedFrom)).rsplit("/", 1)[-1], "sentence": val(AIKG.sentenceIndex),
+            "evidence": val(AIKG.evidenceText),
+        })
+    return sorted(rows, key=lambda r: (-r[f"amount_{currency.lower()}"], r["recipient"]))
+
+
+def investor_table(rounds: list[dict], currency: str = "USD") -> list[dict]:
+    """Per investor: rounds joined and the total of those rounds (investors' shares are rarely
+    stated, so this is the size of the rounds they joined, not what they paid)."""
+    col = f"amount_{currency.lower()}"
+    acc = defaultdict(lambda: {"rounds": 0, col: 0.0, "recipients": set()})
+    for r in rounds:
+        for inv in r["investors"]:
+            acc[inv]["rounds"] += 1
+            acc[inv][col] = round(acc[inv][col] + r[col], 2)
+            acc[inv]["recipients"].add(r["recipient"])
+    rows = [{"investor": inv, "rounds": a["rounds"], f"rounds_total_{currency.lower()}": a[col],
+             "recipients": "、".join(sorted(a["recipients"]))} for inv, a in acc.items()]
+    return sorted(rows, key=lambda r: (-r[f"rounds_total_{currency.lower()}"], r["investor"]))
+
