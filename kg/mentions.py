@@ -25,7 +25,10 @@ ORG_SUFFIXES = [
 PLACE = re.compile(r"^(中国|美国|日本|韩国|英国|法国|德国|欧洲|印度|硅谷|北京|上海|深圳|杭州|广州|香港|台湾|"
                    r"海外|国内|全球|世界)$|[国省市县区州]$")
 JUNK_ORG = re.compile(r"^[A-Z]{2,5}$|^[A-Za-z]+$|^(生成式AI|语音识别|大公司|大厂|大模型|人工智能|AI|新时代)$|"
-                      r"^.{0,4}(公司|企业|办公室|团队|部门)$|^(从|在|对|和)|技术$|很多|一些|这个|那个|相信|觉得|认为")
+                      r"^.{0,4}(公司|企业|办公室|团队|部门)$|^(从|在|对|和)|技术$|很多|一些|这个|那个|相信|觉得|认为|"
+                      r"^(一部分|大部分|小部分|部分|其中|所有|每个|各个|不少|许多)")
+# "一家AI公司": a generic term before 公司 is not a company name
+GENERIC_TERM = re.compile(r"^(AI|AIGC|AGI|IT|APP|App|SaaS|IoT|LLM|GPU|CPU|Web3|VR|AR|XR|ToB|ToC)$")
 # A lab named after its parent: "谷歌翻译实验室" is a lab of the KB's 谷歌, not 谷歌 itself
 LAB_TAIL = re.compile(r"^[\u4e00-\u9fffA-Za-z]{0,4}?(?:实验室|研究院|研究所)")
 NOT_PERSON = re.compile(r"[\dA-Za-z]{1}$|^(老板|总理|主席|大佬|同学|老师|先生|女士)$")
@@ -56,7 +59,8 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
             return "Company", None, span.end_char + len(sub.group(0))
         return span.label_, span.kb_id_, span.end_char
     if source == "cue":
-        if span.label_ == "Company" and re.search(r"[\u4e00-\u9fff]", text) and JUNK_ORG.match(text):
+        if span.label_ == "Company" and (GENERIC_TERM.match(text) or
+                                         re.search(r"[\u4e00-\u9fff]", text) and JUNK_ORG.search(text)):
             return None
         return span.label_, None, span.end_char
     if span.label_ == "PER":
@@ -67,7 +71,7 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
         tail = ORG_TAIL.match(span.doc.text[span.end_char:])
         if tail:
             text += tail.group(0)
-        if len(text) < 2 or PLACE.search(text) or JUNK_ORG.match(text):
+        if len(text) < 2 or PLACE.search(text) or JUNK_ORG.search(text):
             return None
         return type_org(text), None, span.start_char + len(text)
     return None

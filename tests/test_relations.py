@@ -120,3 +120,10 @@ def test_investors_and_costs_are_not_companies_or_investments(extract):
     entities, triples, _, _ = extract("李开复:投资人对我们的转型是非常认可的。相信很多中国公司也一样。")
     assert not any(p == "investedIn" for _, p, _ in triples)
     assert "相信很多中国" not in entities
+
+
+def test_generic_terms_quantifiers_and_technologies_are_not_organizations(extract):
+    entities, _, _, _ = extract("虽然我们是一家AI公司,但一部分产品经理开始做大模型,也用RAG技术链接企业数据库。"
+                                "法国Mixtral公司是很典型的例子。")
+    assert not {"AI", "一部分", "RAG技术", "RAG"} & set(entities)
+    assert entities["Mixtral"].type == "Company"        # a real name before 公司 is still a company
