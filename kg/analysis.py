@@ -30,10 +30,12 @@ def entity_network(g: Graph) -> nx.MultiDiGraph:
 
 
 def simple_view(G: nx.MultiDiGraph) -> nx.Graph:
-    """Undirected, one edge per pair; ``weight`` counts the facts between the two."""
+    """Undirected, one edge per pair, in a stable order; ``weight`` counts the facts between the two."""
     H = nx.Graph()
-    H.add_nodes_from(G.nodes(data=True))
-    for u, v, data in G.edges(data=True):
+    # sorted: rdflib yields nodes in hash order, which varies per process, and both Louvain and
+    # the layouts depend on the order they meet nodes in
+    H.add_nodes_from(sorted(G.nodes(data=True), key=lambda nd: str(nd[0])))
+    for u, v, data in sorted(G.edges(data=True), key=lambda e: (str(e[0]), str(e[1]), e[2]["predicate"])):
         if H.has_edge(u, v):
             H[u][v]["weight"] += 1
             H[u][v]["predicates"].append(data["predicate"])
@@ -84,7 +86,7 @@ def competition_network(g: Graph) -> nx.Graph:
                 kind = next(g.objects(URIRef(iri), RDF.type)).rsplit("#", 1)[-1]
                 H.add_node(iri, name=name, type=kind)
         if not H.has_edge(e.subject_iri, e.object_iri):
-            H.add_edge(e.subject_iri, e.object_iri, evidence=[])
+            H.add_edge(e.subject_iri, e.object_iri, predicate="competesWith", evidence=[])
         H[e.subject_iri][e.object_iri]["evidence"].append(e)
     return H
 

@@ -166,3 +166,17 @@ def test_ensure_built_builds_once_and_again_when_the_corpus_changes(tmp_path):
     os.utime(article, (later, later))
     assert ensure_built(corpus, out, ner="lac").stat().st_mtime_ns != first     # older than the corpus
     assert (AIKG.founded in set(Graph().parse(ttl).predicates()))
+
+
+def test_pictures_are_the_same_in_every_process(corpus_out, tmp_path):
+    """Layouts and communities are seeded and fed in sorted order, so string-hash randomization
+    (a new PYTHONHASHSEED per process) does not change a single byte of the pictures."""
+    import subprocess
+    import sys
+    pngs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        subprocess.run([sys.executable, "-m", "kg.cli", "viz", "--ttl", str(corpus_out / "kg.ttl"), "--out", str(out)],
+                       check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        pngs.append([(out / name).read_bytes() for name in ("industry.png", "competition.png", "communities.csv")])
+    assert pngs[0] == pngs[1]
