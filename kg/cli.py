@@ -96,10 +96,10 @@ def cmd_viz(a) -> int:
     from .fonts import MissingCJKFont
     from .fx import Rates
     from .viz import write_all
-    _load_ttl(a.ttl)
+    g = _load_ttl(a.ttl)
     try:
         rates = Rates().with_overrides(a.rate)
-        paths = write_all(Path(a.ttl), Path(a.out) if a.out else Path(a.ttl).parent / "viz", rates,
+        paths = write_all(g, Path(a.ttl), Path(a.out) if a.out else Path(a.ttl).parent / "viz", rates,
                           a.currency.upper(), a.font)
     except (MissingCJKFont, ValueError, KeyError) as exc:
         print(f"kg viz: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)

@@ -282,11 +282,9 @@ def write_csv(path: Path, rows: list[dict]) -> Path:
     return Path(path)
 
 
-def write_all(ttl: Path, out: Path, rates=None, currency: str = "USD", font: str | None = None) -> list[Path]:
-    """Every picture and table ``kg viz`` promises, from the Turtle file (and the mentions in
-    extractions.jsonl beside it, when present), into ``out``."""
-    from rdflib import Graph
-
+def write_all(g, ttl: Path, out: Path, rates=None, currency: str = "USD", font: str | None = None) -> list[Path]:
+    """Every picture and table ``kg viz`` promises, from the graph ``g`` read from ``ttl`` (and
+    the mentions in extractions.jsonl beside it, when present), into ``out``."""
     from . import analysis
     from .explain import evidence_edges
     from .fonts import use_cjk_font
@@ -295,7 +293,6 @@ def write_all(ttl: Path, out: Path, rates=None, currency: str = "USD", font: str
     use_cjk_font(font)
     rates = rates or Rates()
     out = Path(out)
-    g = Graph().parse(ttl, format="turtle")
     written = []
     G = analysis.entity_network(g)
     tips = best_evidence(evidence_edges(g))
