@@ -7,10 +7,26 @@ import sys
 import time
 from pathlib import Path
 
+from . import __version__
 from .corpus import CorpusError
 from .export import FORMATS
 from .neo4j_load import LoadError, add_neo4j_args
 from .ner import BackendUnavailable
+
+
+DEFAULT_TTL = "out/kg.ttl"
+
+
+def add_graph_arg(p: argparse.ArgumentParser) -> None:
+    """The graph file, positional or ``--ttl`` (both accepted by every command that reads one)."""
+    p.add_argument("file", nargs="?", help=f"the Turtle graph (default {DEFAULT_TTL})")
+    p.add_argument("--ttl", help="the same, as an option")
+
+
+def graph_path(a) -> str:
+    if a.file and a.ttl and a.file != a.ttl:
+        raise OSError(f"two graph files given: {a.file} and --ttl {a.ttl}")
+    return a.file or a.ttl or DEFAULT_TTL
 
 
 def _load_ttl(path: str):
@@ -49,11 +65,11 @@ def cmd_build(a) -> int:
 
 def cmd_validate(a) -> int:
     from .validate import format_violations, validate
-    violations = validate(_load_ttl(a.file))
+    violations = validate(_load_ttl(a.ttl))
     if violations:
         print(format_violations(violations))
         return 1
-    print(f"{a.file}: conforms to ontology/shapes.ttl")
+    print(f"{a.ttl}: conforms to ontology/shapes.ttl")
     return 0
 
 
@@ -110,8 +126,16 @@ def cmd_viz(a) -> int:
     return 0
 
 
+def cmd_models(a) -> int:
+    from .ner import DEFAULT_HANLP_MODEL, pull_hanlp_model, resolve_hanlp_model
+    model = a.model or DEFAULT_HANLP_MODEL
+    print(pull_hanlp_model(model) if a.action == "pull" else resolve_hanlp_model(model))
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="kg", description="Chinese AI-industry news -> knowledge graph")
+    ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = ap.add_subparsers(dest="cmd", required=True)
     b = sub.add_parser("build", help="extract a knowledge graph from a folder of .txt articles")
     b.add_argument("corpus", help="folder of .txt articles (optional manifest.json)")
@@ -129,42 +153,52 @@ def main(argv=None) -> int:
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="check a Turtle file against the SHACL shapes (pyshacl)")
-    v.add_argument("file", nargs="?", default="out/kg.ttl")
+    add_graph_arg(v)
     v.set_defaults(func=cmd_validate)
 
     e = sub.add_parser("export", help="write the graph as Turtle, N-Triples, JSON-LD, GraphML or GEXF")
     e.add_argument("--format", required=True, choices=sorted(FORMATS))
-    e.add_argument("--ttl", default="out/kg.ttl", help="the graph to export (default out/kg.ttl)")
+    add_graph_arg(e)
     e.add_argument("--out", help="target file (default: next to --ttl, with the format's extension)")
     e.set_defaults(func=cmd_export)
 
     q = sub.add_parser("sparql", help="run a SPARQL query (text, .rq file or shipped name; `list` lists them)")
     q.add_argument("query")
-    q.add_argument("--ttl", default="out/kg.ttl")
+    add_graph_arg(q)
     q.set_defaults(func=cmd_sparql)
 
     n = sub.add_parser("load", help="load the graph into Neo4j (batched UNWIND/MERGE, idempotent)")
-    n.add_argument("--ttl", default="out/kg.ttl")
+    add_graph_arg(n)
     add_neo4j_args(n)
     n.set_defaults(func=cmd_load)
 
     x = sub.add_parser("explain", help="the sentences behind an entity's edges, or a pair's")
     x.add_argument("entity", help="name or alias, e.g. 李志飞")
     x.add_argument("other", nargs="?", help="a second entity: only edges between the two")
-    x.add_argument("--ttl", default="out/kg.ttl")
+    x.add_argument("file", nargs="?", help=f"the Turtle graph (default {DEFAULT_TTL})")
+    x.add_argument("--ttl", help="the same, as an option")
     x.set_defaults(func=cmd_explain)
 
     z = sub.add_parser("viz", help="interactive HTML, PNG charts and CSV tables of the graph (no Jupyter needed)")
-    z.add_argument("--ttl", default="out/kg.ttl")
+    add_graph_arg(z)
     z.add_argument("--out", help="output folder (default: viz/ beside --ttl)")
     z.add_argument("--currency", default="USD", help="currency of the funding charts (default USD)")
     z.add_argument("--rate", action="append", default=[], metavar="CODE=USD",
                    help="exchange rate in USD per unit, e.g. CNY=0.14 (repeatable; defaults in kg/fx.py)")
     z.add_argument("--font", help="a CJK .ttf/.otf/.ttc file for the PNGs (default: an installed Noto/Source Han font)")
     z.set_defaults(func=cmd_viz)
+    m = sub.add_parser("models", help="HanLP models: `pull` downloads one into HanLP's cache (needs internet)")
+    m.add_argument("action", choices=("pull", "path"), help="pull: download once; path: where it is cached")
+    m.add_argument("model", nargs="?", default=None,
+                   help="hanlp.pretrained name, URL or directory (default: KG_HANLP_MODEL or MSRA_NER_ELECTRA_SMALL_ZH)")
+    m.set_defaults(func=cmd_models)
     a = ap.parse_args(argv)
+    if a.cmd == "explain" and a.file is None and a.other and a.other.endswith(".ttl"):
+        a.file, a.other = a.other, None          # `kg explain NAME FILE.ttl`
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:
+        if hasattr(a, "file") and a.cmd != "build":
+            a.ttl = graph_path(a)
         return a.func(a)
     except (CorpusError, BackendUnavailable, LoadError, OSError) as exc:
         print(f"kg {a.cmd}: error: {exc}", file=sys.stderr)

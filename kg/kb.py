@@ -4,14 +4,14 @@ find what it does not list."""
 from __future__ import annotations
 
 import csv
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-ONTOLOGY_DIR = Path(os.environ.get("KG_ONTOLOGY_DIR", Path(__file__).resolve().parent.parent / "ontology"))
+from .resources import ontology_file
+
 ENTITY_TYPES = ("Person", "Company", "InvestmentFirm", "University", "ResearchLab", "MediaOutlet",
                 "Organization", "AIModel", "Product")
 ORG_TYPES = ("Organization", "Company", "InvestmentFirm", "University", "ResearchLab", "MediaOutlet")
@@ -65,7 +65,7 @@ class KnowledgeBase:
 
 @lru_cache(maxsize=4)
 def load_kb(path: str | None = None) -> KnowledgeBase:
-    return KnowledgeBase.from_csv(Path(path) if path else ONTOLOGY_DIR / "kb.csv")
+    return KnowledgeBase.from_csv(Path(path) if path else ontology_file("kb.csv"))
 
 
 _LATIN = re.compile(r"[A-Za-z0-9]")

@@ -23,6 +23,7 @@ from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import PROV, SKOS
 
 from .export import ENTITY_CLASSES, RELATIONS
+from .resources import query_dir
 from .rdf import AIKG, ID
 
 
@@ -127,7 +128,7 @@ SCHEMA = [
 
 
 
-CYPHER_DIR = Path(__file__).resolve().parent.parent / "queries" / "cypher"
+CYPHER_DIR = query_dir("cypher")
 
 
 def saved_query(name: str) -> str:

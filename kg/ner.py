@@ -66,30 +66,63 @@ def make_lac_ner(nlp: Language, name: str):
 
 
 # ------------------------------------------------------------------------------ HanLP
-def resolve_hanlp_model(model: str) -> str:
-    """Map a ``hanlp.pretrained`` constant name, URL or path to what ``hanlp.load`` takes, and
-    refuse early (no download attempt) when it is not on this machine."""
+def _hanlp():
     try:
         import hanlp
-        from hanlp.utils.io_util import path_from_url, split_if_compressed
     except ImportError as exc:
         raise BackendUnavailable(f"hanlp is not installed ({exc}); pip install 'aikg[hanlp]'") from exc
-    if os.path.isdir(model):
-        return model
+    return hanlp
+
+
+def hanlp_model_url(model: str) -> str:
+    """A ``hanlp.pretrained`` constant name (``MSRA_NER_ELECTRA_SMALL_ZH``) -> its URL; URLs and
+    paths unchanged."""
+    hanlp = _hanlp()
     for module in (hanlp.pretrained.ner, hanlp.pretrained.mtl):
         model = getattr(module, model, model)
-    if model.startswith(("http://", "https://")):
-        local, _ = split_if_compressed(path_from_url(model))
+    return model
+
+
+def resolve_hanlp_model(model: str) -> str:
+    """Map a ``hanlp.pretrained`` constant name, URL or path to what ``hanlp.load`` takes, and
+    refuse early (no download attempt) when it is not on this machine: downloads happen only
+    through ``kg models pull``."""
+    _hanlp()
+    from hanlp.utils.io_util import path_from_url, split_if_compressed
+    if os.path.isdir(model):
+        return model
+    url = hanlp_model_url(model)
+    if url.startswith(("http://", "https://")):
+        local, _ = split_if_compressed(path_from_url(url))
         if os.path.isdir(local):
             return local
-        raise BackendUnavailable(f"HanLP model {model} is not cached at {local} and cannot be "
-                                 "downloaded here; pass a local model directory")
+        raise BackendUnavailable(f"HanLP model {model} is not cached at {local}; fetch it once with "
+                                 f"`kg models pull {model}` (needs internet) or pass a local model directory")
     raise BackendUnavailable(f"HanLP model {model!r} is neither a pretrained name, URL nor directory")
+
+
+def pull_hanlp_model(model: str = DEFAULT_HANLP_MODEL) -> str:
+    """Download and unpack a pretrained HanLP model into HanLP's cache (``~/.hanlp`` or
+    ``$HANLP_HOME``): the one explicit step that uses the network.  Returns the local folder."""
+    _hanlp()
+    from hanlp.utils.io_util import get_resource
+    try:
+        return resolve_hanlp_model(model)
+    except BackendUnavailable:
+        pass
+    url = hanlp_model_url(model)
+    if not url.startswith(("http://", "https://")):
+        raise BackendUnavailable(f"HanLP model {model!r} is neither a pretrained name nor a URL")
+    try:
+        get_resource(url)
+    except Exception as exc:  # urllib, zipfile and HanLP's own errors: one line is what users need
+        raise BackendUnavailable(f"could not download HanLP model {model} from {url}: {exc}") from exc
+    return resolve_hanlp_model(model)
 
 
 @lru_cache(maxsize=2)
 def load_hanlp(model: str):
-    import hanlp
+    hanlp = _hanlp()
     path = resolve_hanlp_model(model)
     try:
         return hanlp.load(path)

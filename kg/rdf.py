@@ -14,7 +14,7 @@ from decimal import Decimal
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
-from .kb import ONTOLOGY_DIR
+from .resources import ontology_file
 from .records import Entity, Evidence, FundingRound, NormalizedDoc, Relation
 
 AIKG = Namespace("https://aikg.dev/ontology#")
@@ -48,7 +48,7 @@ def new_graph() -> Graph:
 
 def load_ontology() -> Graph:
     g = Graph()
-    g.parse(ONTOLOGY_DIR / "aikg.ttl")
+    g.parse(ontology_file("aikg.ttl"))
     return g
 
 

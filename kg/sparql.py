@@ -5,7 +5,9 @@ from pathlib import Path
 
 from rdflib import Graph
 
-QUERY_DIR = Path(__file__).resolve().parent.parent / "queries" / "sparql"
+from .resources import query_dir
+
+QUERY_DIR = query_dir("sparql")
 
 
 def read_query(query: str) -> str:

@@ -11,8 +11,8 @@ from functools import lru_cache
 from pyshacl import validate as shacl_validate
 from rdflib import RDFS, Graph, Namespace, URIRef
 
-from .kb import ONTOLOGY_DIR
 from .rdf import load_ontology
+from .resources import ontology_file
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -31,7 +31,7 @@ class Violation:
 
 @lru_cache(maxsize=1)
 def load_shapes() -> Graph:
-    return Graph().parse(ONTOLOGY_DIR / "shapes.ttl")
+    return Graph().parse(ontology_file("shapes.ttl"))
 
 
 def _short(g: Graph, term) -> str:
@@ -47,10 +47,11 @@ def _short(g: Graph, term) -> str:
     return str(term)
 
 
-def validate(data: Graph) -> list[Violation]:
-    """Every violation of the shapes (an empty list: the graph conforms)."""
+def validate(data: Graph, inference: str = "none") -> list[Violation]:
+    """Every violation of the shapes (an empty list: the graph conforms).  The shapes give the
+    same verdict with ``inference="rdfs"``, as many users run pyshacl."""
     conforms, report, _ = shacl_validate(data, shacl_graph=load_shapes(), ont_graph=load_ontology(),
-                                         inference="none", advanced=True, allow_warnings=True)
+                                         inference=inference, advanced=True, allow_warnings=True)
     if conforms:
         return []
     shapes = load_shapes()

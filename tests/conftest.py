@@ -1,13 +1,10 @@
-import random
 import socket
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
+from support import CORPUS, free_port
 
 
 @pytest.fixture(scope="session")
@@ -62,18 +59,6 @@ def corpus_out(corpus_build, tmp_path_factory):
     out = tmp_path_factory.mktemp("corpus_out")
     write_outputs(corpus_build, out)
     return out
-
-
-def free_port() -> int:
-    """A free port below 32768: FalkorDB 4.16 ignores a BOLT_PORT above a signed 16-bit value."""
-    for port in random.sample(range(20000, 32000), 200):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port")
 
 
 FALKORDB_PASSWORD = "aikg-test"

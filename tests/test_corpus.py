@@ -38,7 +38,7 @@ def test_one_bad_file_does_not_hide_the_others(tmp_path):
 
 def test_manifest_covers_the_corpus():
     import json
-    from tests.conftest import CORPUS
+    from support import CORPUS
     manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
     assert set(manifest) == {p.name for p in CORPUS.glob("*.txt")}
     assert all(m.get("outlet") and m.get("author") for m in manifest.values())

@@ -29,6 +29,20 @@ def test_corpus_graph_conforms_and_shapes_catch_violations(corpus_build):
     assert {"ash:EducatedAtShape", "ash:EntityShape", "ash:FundingRoundShape"} <= shapes
 
 
+@pytest.mark.parametrize("inference", ["none", "rdfs"])
+def test_shapes_give_the_same_verdict_with_and_without_rdfs_inference(corpus_build, inference):
+    """With RDFS entailment a Person is also an Agent and a foaf:Person: no false competition clash."""
+    g = Graph()
+    for t in corpus_build.graph:
+        g.add(t)
+    assert any(g.triples((None, AIKG.competesWith, None)))
+    assert validate(g, inference) == []
+    person = next(g.subjects(AIKG.founded, None))
+    company = next(g.objects(None, AIKG.founded))
+    g.add((person, AIKG.competesWith, company))
+    assert {v.shape.split(" ")[0] for v in validate(g, inference)} == {"ash:CompetesWithShape"}
+
+
 @pytest.mark.skipif(shutil.which("rapper") is None, reason="rapper (raptor2-utils) is installed by `make test`")
 @pytest.mark.parametrize("fmt,syntax", [("turtle", "turtle"), ("nt", "ntriples")])
 def test_rapper_parses_the_exports(corpus_build, tmp_path, fmt, syntax):

@@ -7,7 +7,7 @@ from rdflib import RDFS
 
 from kg.neo4j_load import Neo4jLoader, Target, graph_rows, load_ttl
 from kg.rdf import AIKG
-from tests.conftest import ROOT, free_port
+from support import ROOT, free_port
 
 
 def _counts(target):

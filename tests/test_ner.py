@@ -1,6 +1,7 @@
 """Both NER backends behind the same spaCy interface, on real models: LAC from its wheel, and a
 tiny HanLP model that this test trains with HanLP's own trainer and loads with hanlp.load."""
 import random
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +86,42 @@ def test_hanlp_backend_loads_a_trained_model_through_hanlp_load(tiny_hanlp_model
 
 def test_auto_prefers_hanlp_when_its_model_loads(tiny_hanlp_model):
     assert choose_backend("auto", tiny_hanlp_model)[0] == "hanlp"
+
+
+def test_models_pull_fetches_once_then_builds_offline(tiny_hanlp_model, tmp_path):
+    """``kg models pull URL`` is the one step that downloads: here from a local HTTP server, into
+    an empty HanLP home; afterwards ``kg build --ner hanlp`` with the same URL loads from the cache."""
+    import functools
+    import http.server
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import threading
+    site = tmp_path / "site"
+    shutil.make_archive(str(site / "tiny_ner"), "zip", root_dir=Path(tiny_hanlp_model).parent,
+                        base_dir=Path(tiny_hanlp_model).name)
+    (site / "tiny_ner.zip").rename(site / "model.zip")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/model.zip"
+    kg = [sys.executable, "-m", "kg.cli"]
+    env = {**os.environ, "HANLP_HOME": str(tmp_path / "hanlp_home")}
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("赵一鸣创立了星河科技。钱小川是远望智能的创始人。", encoding="utf-8")
+    try:
+        before = subprocess.run([*kg, "build", str(corpus), "--out", str(tmp_path / "o"), "--ner", "hanlp",
+                                 "--hanlp-model", url], env=env, capture_output=True, text=True)
+        assert before.returncode == 2 and "kg models pull" in before.stderr      # never downloads by itself
+        pulled = subprocess.run([*kg, "models", "pull", url], env=env, capture_output=True, text=True)
+        assert pulled.returncode == 0, pulled.stderr
+        assert Path(pulled.stdout.strip()).is_dir()
+        server.shutdown()                                                          # offline from here on
+        built = subprocess.run([*kg, "build", str(corpus), "--out", str(tmp_path / "o"), "--ner", "hanlp",
+                                "--hanlp-model", url], env=env, capture_output=True, text=True)
+        assert built.returncode == 0, built.stderr
+        assert "NER backend: hanlp" in built.stdout
+    finally:
+        server.server_close()

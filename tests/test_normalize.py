@@ -63,7 +63,7 @@ def test_mojibake_is_flagged_not_repaired_and_does_not_split_sentences():
 
 def test_corpus_noise_is_gone_from_the_real_articles():
     from kg.corpus import read_doc
-    from tests.conftest import CORPUS
+    from support import CORPUS
     d = normalize(read_doc(CORPUS / "003_536115cf7a38a5ec.txt"))
     assert "(shè)" not in d.text and "OpenAI" in d.text and "发展" in d.text
     d2 = normalize(read_doc(CORPUS / "002_4667ddc33a1cffc8.txt"))

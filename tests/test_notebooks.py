@@ -8,7 +8,7 @@ import pytest
 from nbclient import NotebookClient
 
 from kg.neo4j_load import load_ttl
-from tests.conftest import CORPUS, ROOT
+from support import CORPUS, ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 

@@ -7,7 +7,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import PROV
 
 from kg.rdf import AIKG, entity_iri, load_ontology
-from tests.conftest import CORPUS
+from support import CORPUS
 
 
 def test_graph_has_typed_labelled_entities_and_contract_relations(corpus_build):
