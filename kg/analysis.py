@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 import networkx as nx
-from rdflib import RDF, RDFS, Graph, URIRef
-from rdflib.namespace import PROV
+from rdflib import Graph
 
+from . import reader
 from .explain import evidence_edges
 from .export import to_networkx
 from .fx import Rates
-from .rdf import AIKG
 
 COMMUNITY_SEED = 7          # Louvain is randomized; a fixed seed keeps runs and tests identical
 
@@ -80,11 +79,11 @@ def community_table(G: nx.MultiDiGraph) -> list[dict]:
 def competition_network(g: Graph) -> nx.Graph:
     """competesWith as an undirected graph; each edge carries its evidence sentences."""
     H = nx.Graph()
+    types = {iri: e.type for iri, e in reader.entities(g).items()}
     for e in evidence_edges(g, "competesWith"):
         for iri, name in ((e.subject_iri, e.subject), (e.object_iri, e.object)):
             if iri not in H:
-                kind = next(g.objects(URIRef(iri), RDF.type)).rsplit("#", 1)[-1]
-                H.add_node(iri, name=name, type=kind)
+                H.add_node(iri, name=name, type=types[iri])
         if not H.has_edge(e.subject_iri, e.object_iri):
             H.add_edge(e.subject_iri, e.object_iri, predicate="competesWith", evidence=[])
         H[e.subject_iri][e.object_iri]["evidence"].append(e)
@@ -107,22 +106,14 @@ def funding_rounds(g: Graph, rates: Rates | None = None, currency: str = "USD") 
     """Every funding round with its amount as written, in its currency, and converted to
     ``currency`` at ``rates``; investors as a list of names; the sentence it was read in."""
     rates = rates or Rates()
-    rows = []
-    for fr in g.subjects(RDF.type, AIKG.FundingRound):
-        def val(prop):
-            v = g.value(fr, prop)
-            return None if v is None else v.toPython()
-        amount, cur = float(val(AIKG.amount)), str(val(AIKG.currency))
-        rows.append({
-            "recipient": str(g.value(g.value(fr, AIKG.recipient), RDFS.label)),
-            "round": val(AIKG.round), "date": val(AIKG.date),
-            "amount": amount, "currency": cur, "approximate": bool(val(AIKG.approximate)),
-            f"amount_{currency.lower()}": round(rates.convert(amount, cur, currency), 2),
-            "investors": sorted(str(g.value(i, RDFS.label)) for i in g.objects(fr, AIKG.investor)),
-            "as_written": val(AIKG.amountText),
-            "doc": str(g.value(fr, PROV.wasDerivedFrom)).rsplit("/", 1)[-1], "sentence": val(AIKG.sentenceIndex),
-            "evidence": val(AIKG.evidenceText),
-        })
+    names = {iri: e.name for iri, e in reader.entities(g).items()}
+    rows = [{
+        "recipient": names[r.recipient], "round": r.round, "date": r.date,
+        "amount": r.amount, "currency": r.currency, "approximate": r.approximate,
+        f"amount_{currency.lower()}": round(rates.convert(r.amount, r.currency, currency), 2),
+        "investors": sorted(names[i] for i in r.investors), "as_written": r.amount_text,
+        "doc": r.evidence.doc, "sentence": r.evidence.sentence, "evidence": r.evidence.text,
+    } for r in reader.rounds(g)]
     return sorted(rows, key=lambda r: (-r[f"amount_{currency.lower()}"], r["recipient"]))
 
 

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -13,6 +11,7 @@ from pathlib import Path
 
 from .corpus import CorpusError, iter_corpus
 from .entities import resolve
+from .files import write_atomic
 from .kb import load_kb
 from .mentions import extract_mentions
 from .normalize import normalize
@@ -39,22 +38,6 @@ def _timed(timings: dict, stage: str):
     t0 = time.perf_counter()
     yield
     timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - t0
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write next to the target and rename: a crash never leaves a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    umask = os.umask(0)
-    os.umask(umask)
-    os.fchmod(fd, 0o666 & ~umask)      # mkstemp's 0600 would make outputs private to one user
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_confidence: float = 0.0,

@@ -6,18 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import RDF, RDFS, Graph, URIRef
-from rdflib.namespace import PROV, SKOS
+from rdflib import Graph
 
-from .kb import norm_key
-from .rdf import AIKG
-
-EVIDENCE_QUERY = """
-SELECT ?s ?p ?o ?doc ?sent ?start ?end ?text ?rule ?conf WHERE {
-  ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-      prov:wasDerivedFrom ?doc ; aikg:evidenceText ?text ; aikg:sentenceIndex ?sent ;
-      aikg:startOffset ?start ; aikg:endOffset ?end ; aikg:extractor ?rule ; aikg:confidence ?conf .
-}"""
+from . import reader
+from .reader import find_entity
 
 
 @dataclass
@@ -34,20 +26,6 @@ class Edge:
     confidence: float
     subject_iri: str = ""
     object_iri: str = ""
-
-
-def find_entity(g: Graph, name: str) -> URIRef | None:
-    """The node whose label or alias matches ``name`` (same normalization as the scorer)."""
-    key = norm_key(name)
-    for prop in (RDFS.label, SKOS.altLabel):
-        for node, label in sorted(g.subject_objects(prop)):
-            if norm_key(str(label)) == key and (node, RDF.type, AIKG.Document) not in g:
-                return node
-    return None
-
-
-def label(g: Graph, node: URIRef) -> str:
-    return str(g.value(node, RDFS.label) or node)
 
 
 def explain(g: Graph, name: str, other: str | None = None) -> list[Edge]:
@@ -68,14 +46,12 @@ def explain(g: Graph, name: str, other: str | None = None) -> list[Edge]:
 def evidence_edges(g: Graph, predicate: str | None = None, nodes: tuple = ()) -> list[Edge]:
     """Every evidence sentence of the extracted relations (of one ``predicate``, or touching one
     of ``nodes`` when given), best evidence first within each fact."""
-    bindings = {"p": AIKG[predicate]} if predicate else {}
-    edges = []
-    for row in g.query(EVIDENCE_QUERY, initNs={"aikg": AIKG, "prov": PROV, "rdf": RDF}, initBindings=bindings):
-        if nodes and row.s not in nodes and row.o not in nodes:
-            continue
-        edges.append(Edge(label(g, row.s), str(row.p).rsplit("#", 1)[-1], label(g, row.o),
-                          str(row.doc).rsplit("/", 1)[-1], int(row.sent), int(row.start), int(row.end),
-                          str(row.text), str(row.rule), float(row.conf), str(row.s), str(row.o)))
+    names = {iri: e.name for iri, e in reader.entities(g).items()}
+    wanted = {str(n) for n in nodes}
+    edges = [Edge(names[f.subject], f.predicate, names[f.object], ev.doc, ev.sentence, ev.start, ev.end,
+                  ev.text, ev.rule, ev.confidence, f.subject, f.object)
+             for f in reader.facts(g, predicate) if not wanted or {f.subject, f.object} & wanted
+             for ev in f.evidence]
     return sorted(edges, key=lambda e: (e.predicate, e.subject, e.object, -e.confidence, e.doc, e.sentence))
 
 

@@ -6,23 +6,14 @@ import io
 from pathlib import Path
 
 import networkx as nx
-from rdflib import RDF, RDFS, Graph
-from rdflib.namespace import SKOS
+from rdflib import Graph
 
-from .build import write_atomic
-from .kb import ENTITY_TYPES
-from .rdf import AIKG
+from . import reader
+from .files import write_atomic
 
 RDF_FORMATS = {"turtle": "ttl", "nt": "nt", "json-ld": "jsonld"}
 NX_FORMATS = {"graphml": "graphml", "gexf": "gexf"}
 FORMATS = {**RDF_FORMATS, **NX_FORMATS}
-ENTITY_CLASSES = set(ENTITY_TYPES)
-RELATIONS = ("founded", "ceoOf", "worksFor", "educatedAt", "investedIn", "developed", "competesWith",
-             "partnersWith", "uses")
-
-
-def _local(term) -> str:
-    return str(term).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def to_networkx(g: Graph) -> nx.MultiDiGraph:
@@ -30,28 +21,16 @@ def to_networkx(g: Graph) -> nx.MultiDiGraph:
     confidence and the number of evidence sentences), funding rounds as nodes linked by
     ``recipient`` and ``investor`` edges.  Symmetric predicates keep their one stored direction."""
     G = nx.MultiDiGraph()
-    for node, cls in g.subject_objects(RDF.type):
-        kind = _local(cls)
-        if kind in ENTITY_CLASSES:
-            aliases = sorted(str(a) for a in g.objects(node, SKOS.altLabel))
-            G.add_node(str(node), name=str(g.value(node, RDFS.label) or _local(node)), type=kind,
-                       aliases="|".join(aliases))
-    evidence: dict[tuple, list[float]] = {}
-    for st in g.subjects(RDF.type, RDF.Statement):
-        key = (g.value(st, RDF.subject), g.value(st, RDF.predicate), g.value(st, RDF.object))
-        evidence.setdefault(key, []).append(float(g.value(st, AIKG.confidence)))
-    for pred in RELATIONS:
-        for s, o in g.subject_objects(AIKG[pred]):
-            confs = evidence.get((s, AIKG[pred], o), [])
-            G.add_edge(str(s), str(o), key=pred, predicate=pred, confidence=max(confs, default=0.0),
-                       evidence=len(confs))
-    for fr in g.subjects(RDF.type, AIKG.FundingRound):
-        G.add_node(str(fr), name=str(g.value(fr, RDFS.label)), type="FundingRound",
-                   amount=float(g.value(fr, AIKG.amount)), currency=str(g.value(fr, AIKG.currency)))
-        recipient = g.value(fr, AIKG.recipient)
-        G.add_edge(str(fr), str(recipient), key="recipient", predicate="recipient")
-        for inv in g.objects(fr, AIKG.investor):
-            G.add_edge(str(inv), str(fr), key="investor", predicate="investor")
+    for e in reader.entities(g).values():
+        G.add_node(e.iri, name=e.name, type=e.type, aliases="|".join(e.aliases))
+    for f in reader.facts(g):
+        G.add_edge(f.subject, f.object, key=f.predicate, predicate=f.predicate, confidence=f.confidence,
+                   evidence=len(f.evidence))
+    for r in reader.rounds(g):
+        G.add_node(r.iri, name=r.name, type="FundingRound", amount=r.amount, currency=r.currency)
+        G.add_edge(r.iri, r.recipient, key="recipient", predicate="recipient")
+        for inv in r.investors:
+            G.add_edge(inv, r.iri, key="investor", predicate="investor")
     return G
 
 

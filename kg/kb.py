@@ -5,22 +5,14 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .names import norm_key
 from .resources import ontology_file
+from .vocab import ENTITY_TYPES, ORG_TYPES
 
-ENTITY_TYPES = ("Person", "Company", "InvestmentFirm", "University", "ResearchLab", "MediaOutlet",
-                "Organization", "AIModel", "Product")
-ORG_TYPES = ("Organization", "Company", "InvestmentFirm", "University", "ResearchLab", "MediaOutlet")
-
-
-def norm_key(name: str) -> str:
-    """Matching key: NFKC, case-folded, without spaces and punctuation (as the scorer does)."""
-    s = unicodedata.normalize("NFKC", name).casefold()
-    return "".join(c for c in s if not (c.isspace() or unicodedata.category(c)[0] in "PZS"))
 
 
 @dataclass

@@ -22,7 +22,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import PROV, SKOS
 
-from .export import ENTITY_CLASSES, RELATIONS
+from .vocab import ENTITY_TYPES as ENTITY_CLASSES, RELATIONS
 from .resources import query_dir
 from .rdf import AIKG, ID
 

@@ -11,15 +11,13 @@ import hashlib
 import re
 from decimal import Decimal
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
 from .resources import ontology_file
+from .vocab import AIKG, ID, SCHEMA
 from .records import Entity, Evidence, FundingRound, NormalizedDoc, Relation
 
-AIKG = Namespace("https://aikg.dev/ontology#")
-ID = Namespace("https://aikg.dev/id/")
-SCHEMA = Namespace("https://schema.org/")
 
 
 def _lang(text: str) -> str | None:

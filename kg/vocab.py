@@ -1,0 +1,107 @@
+"""The one vocabulary every stage imports: ontology terms as an rdflib ``DefinedNamespace`` (a
+misspelt term raises instead of minting a new IRI), and per class and predicate what the other
+stages need to know (argument kinds, symmetry, drawing colour).  A test holds it equal to the OWL
+declarations in ``ontology/aikg.ttl``: adding a predicate means adding it there and here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+
+class AIKG(DefinedNamespace):
+    _NS = Namespace("https://aikg.dev/ontology#")
+    _fail = True
+
+    # entity classes
+    Agent: URIRef
+    Person: URIRef
+    Organization: URIRef
+    Company: URIRef
+    InvestmentFirm: URIRef
+    University: URIRef
+    ResearchLab: URIRef
+    MediaOutlet: URIRef
+    AIModel: URIRef
+    Product: URIRef
+    FundingRound: URIRef
+    Document: URIRef
+    # relations between entities, and their inverses
+    founded: URIRef
+    foundedBy: URIRef
+    ceoOf: URIRef
+    worksFor: URIRef
+    educatedAt: URIRef
+    investedIn: URIRef
+    fundedBy: URIRef
+    developed: URIRef
+    developedBy: URIRef
+    competesWith: URIRef
+    partnersWith: URIRef
+    uses: URIRef
+    # funding rounds
+    recipient: URIRef
+    investor: URIRef
+    amount: URIRef
+    currency: URIRef
+    approximate: URIRef
+    round: URIRef
+    date: URIRef
+    amountText: URIRef
+    # provenance and bookkeeping
+    evidenceText: URIRef
+    sentenceIndex: URIRef
+    startOffset: URIRef
+    endOffset: URIRef
+    extractor: URIRef
+    confidence: URIRef
+    evidence: URIRef
+    mentionCount: URIRef
+    outlet: URIRef
+
+
+ID = Namespace("https://aikg.dev/id/")
+SCHEMA = Namespace("https://schema.org/")
+
+ORG_TYPES = ("Organization", "Company", "InvestmentFirm", "University", "ResearchLab", "MediaOutlet")
+ENTITY_TYPES = ("Person", *ORG_TYPES[1:], "Organization", "AIModel", "Product")
+
+# Okabe-Ito based, readable for colour-blind users; one colour per class
+CLASS_COLORS = {"Person": "#E69F00", "Company": "#0072B2", "InvestmentFirm": "#009E73",
+                "University": "#CC79A7", "ResearchLab": "#56B4E9", "MediaOutlet": "#999999",
+                "Organization": "#8C6D31", "AIModel": "#D55E00", "Product": "#F0E442"}
+
+
+@dataclass(frozen=True)
+class Predicate:
+    name: str                     # local name, also the scorer's contract
+    domain: str | None            # ontology class of the subject (None: any entity)
+    range: str | None             # ontology class of the object, as declared in aikg.ttl
+    symmetric: bool
+    color: str
+
+    @property
+    def iri(self) -> URIRef:
+        return AIKG[self.name]
+
+    @property
+    def neo4j_type(self) -> str:
+        """``competesWith`` -> ``COMPETES_WITH``."""
+        return "".join("_" + c if c.isupper() else c.upper() for c in self.name)
+
+
+PREDICATES = {p.name: p for p in (
+    Predicate("founded", "Person", "Organization", False, "#E69F00"),
+    Predicate("ceoOf", "Person", "Organization", False, "#B35806"),
+    Predicate("worksFor", "Person", "Organization", False, "#7F7F7F"),
+    Predicate("educatedAt", "Person", "University", False, "#CC79A7"),
+    Predicate("investedIn", "Agent", "Organization", False, "#009E73"),
+    Predicate("developed", "Organization", None, False, "#0072B2"),
+    Predicate("competesWith", None, None, True, "#D62728"),
+    Predicate("partnersWith", "Organization", "Organization", True, "#9467BD"),
+    Predicate("uses", None, "AIModel", False, "#17BECF"),
+)}
+RELATIONS = tuple(PREDICATES)
+SYMMETRIC = frozenset(p for p, d in PREDICATES.items() if d.symmetric)
