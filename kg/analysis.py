@@ -15,7 +15,7 @@ from rdflib.namespace import PROV
 from .explain import evidence_edges
 from .export import to_networkx
 from .fx import Rates
-from .rdf import AIKG
+from .rdf import AIKG, doc_id_of
 
 COMMUNITY_SEED = 7          # Louvain is randomized; a fixed seed keeps runs and tests identical
 
@@ -120,7 +120,7 @@ def funding_rounds(g: Graph, rates: Rates | None = None, currency: str = "USD") 
             f"amount_{currency.lower()}": round(rates.convert(amount, cur, currency), 2),
             "investors": sorted(str(g.value(i, RDFS.label)) for i in g.objects(fr, AIKG.investor)),
             "as_written": val(AIKG.amountText),
-            "doc": str(g.value(fr, PROV.wasDerivedFrom)).rsplit("/", 1)[-1], "sentence": val(AIKG.sentenceIndex),
+            "doc": doc_id_of(g.value(fr, PROV.wasDerivedFrom)), "sentence": val(AIKG.sentenceIndex),
             "evidence": val(AIKG.evidenceText),
         })
     return sorted(rows, key=lambda r: (-r[f"amount_{currency.lower()}"], r["recipient"]))

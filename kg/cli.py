@@ -3,14 +3,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
-
-from .corpus import CorpusError
-from .export import FORMATS
-from .neo4j_load import LoadError, add_neo4j_args
-from .ner import BackendUnavailable
 
 
 def _load_ttl(path: str):
@@ -65,11 +61,16 @@ def cmd_export(a) -> int:
 
 
 def cmd_sparql(a) -> int:
-    from .sparql import format_table, run_query, shipped_queries
+    from .sparql import QueryError, format_table, prepare, read_query, run_query, shipped_queries
     if a.query == "list":
         print("\n".join(shipped_queries()))
         return 0
-    cols, rows = run_query(_load_ttl(a.ttl), a.query)
+    try:
+        prepare(read_query(a.query), a.allow_service)      # before the graph is read: fails fast
+        cols, rows = run_query(_load_ttl(a.ttl), a.query, a.allow_service)
+    except QueryError as exc:
+        print(f"kg sparql: error: {exc}", file=sys.stderr)
+        return 2
     print(format_table(cols, rows))
     return 0
 
@@ -95,7 +96,9 @@ def cmd_explain(a) -> int:
 def cmd_viz(a) -> int:
     from .fonts import MissingCJKFont
     from .fx import Rates
+    from .build import check_outputs
     from .viz import write_all
+    check_outputs(Path(a.ttl).parent, [Path(a.ttl).name, "extractions.jsonl"])
     g = _load_ttl(a.ttl)
     try:
         rates = Rates().with_overrides(a.rate)
@@ -111,6 +114,50 @@ def cmd_viz(a) -> int:
 
 
 def main(argv=None) -> int:
+    """Every failure the user can cause or fix ends in one line on stderr and an exit code:
+    2 for bad input or a server, 1 for an invalid graph or an internal error, 130 on Ctrl-C."""
+    cmd = "kg"
+    try:
+        a = parse_args(argv)
+        cmd = f"kg {a.cmd}"
+        return run_command(a)
+    except KeyboardInterrupt:
+        print(f"{cmd}: interrupted; files are written whole or not at all", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # the reader (head, less) went away; stdout is pointed at /dev/null so that the final
+        # flush at exit does not fail a second time
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def run_command(a) -> int:
+    from .corpus import CorpusError
+    from .neo4j_load import LoadError
+    from .ner import BackendUnavailable
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    try:
+        return a.func(a)
+    except BrokenPipeError:
+        raise
+    except (CorpusError, BackendUnavailable, LoadError, OSError) as exc:
+        print(f"kg {a.cmd}: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        if os.environ.get("KG_TRACEBACK"):
+            raise
+        print(f"kg {a.cmd}: internal error: {type(exc).__name__}: {_one_line(exc)}"
+              " (set KG_TRACEBACK=1 to see where)", file=sys.stderr)
+        return 1
+
+
+def parse_args(argv=None):
+    from .export import FORMATS
+    from .neo4j_load import add_neo4j_args
     ap = argparse.ArgumentParser(prog="kg", description="Chinese AI-industry news -> knowledge graph")
     sub = ap.add_subparsers(dest="cmd", required=True)
     b = sub.add_parser("build", help="extract a knowledge graph from a folder of .txt articles")
@@ -141,6 +188,8 @@ def main(argv=None) -> int:
     q = sub.add_parser("sparql", help="run a SPARQL query (text, .rq file or shipped name; `list` lists them)")
     q.add_argument("query")
     q.add_argument("--ttl", default="out/kg.ttl")
+    q.add_argument("--allow-service", action="store_true",
+                   help="run SERVICE, FROM and FROM NAMED clauses, which fetch data from the addresses they name")
     q.set_defaults(func=cmd_sparql)
 
     n = sub.add_parser("load", help="load the graph into Neo4j (batched UNWIND/MERGE, idempotent)")
@@ -162,13 +211,7 @@ def main(argv=None) -> int:
                    help="exchange rate in USD per unit, e.g. CNY=0.14 (repeatable; defaults in kg/fx.py)")
     z.add_argument("--font", help="a CJK .ttf/.otf/.ttc file for the PNGs (default: an installed Noto/Source Han font)")
     z.set_defaults(func=cmd_viz)
-    a = ap.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    try:
-        return a.func(a)
-    except (CorpusError, BackendUnavailable, LoadError, OSError) as exc:
-        print(f"kg {a.cmd}: error: {exc}", file=sys.stderr)
-        return 2
+    return ap.parse_args(argv)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from decimal import Decimal
+from urllib.parse import quote, unquote
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
@@ -34,8 +36,24 @@ def entity_iri(key: str) -> URIRef:
     return ID["entity/" + key]
 
 
+def _iri_safe(c: str) -> bool:
+    """Unreserved in an IRI (RFC 3987): ASCII letters, digits, ``-._~`` and printable non-ASCII."""
+    o = ord(c)
+    if o < 0x80:
+        return c.isalnum() or c in "-._~"
+    return o >= 0xA0 and unicodedata.category(c)[0] not in "CZ" and not 0xFFF0 <= o <= 0xFFFF
+
+
 def doc_iri(doc_id: str) -> URIRef:
-    return ID["doc/" + doc_id]
+    """The document's IRI: its file name, percent-encoded where a character is not allowed in an
+    IRI (a space, a quote, ``<>{}|^`` or a newline can all be in a file name).  Chinese names
+    stay readable, and names that need no escape keep the IRIs earlier builds gave them."""
+    return ID["doc/" + "".join(c if _iri_safe(c) else quote(c, safe="") for c in doc_id)]
+
+
+def doc_id_of(iri) -> str:
+    """The file name behind a document IRI."""
+    return unquote(str(iri).rsplit("/", 1)[-1])
 
 
 def new_graph() -> Graph:
