@@ -1,7 +1,11 @@
 """``kg build``: corpus folder -> DIR/kg.ttl and DIR/extractions.jsonl, stage by stage."""
 from __future__ import annotations
 
+import fcntl
+import glob
+import hashlib
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -9,15 +13,20 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .corpus import CorpusError, iter_corpus
+from .corpus import CorpusError, iter_corpus, shown
 from .entities import resolve
-from .files import write_atomic
+from .files import stage_file, write_atomic
 from .kb import load_kb
 from .mentions import extract_mentions
 from .normalize import normalize
 from .pipeline import build_nlp
 from .rdf import build_graph
 from .relations import RelationExtractor
+
+TTL, EXTRACTIONS, INVALID = "kg.ttl", "extractions.jsonl", "kg.invalid.ttl"
+BUILD_RECORD = "build.json"     # the hashes of the outputs one build wrote together
+LOCK = ".kg-build.lock"
+WRITE_CHECK = "write-check"
 
 
 @dataclass
@@ -108,10 +117,92 @@ def write_outputs(res: BuildResult, out: Path) -> dict[str, Path]:
                       "confidence": r.confidence, "evidence": [asdict(e) for e in r.evidence]})
     for f in res.funding:
         lines.append({"kind": "funding", **asdict(f)})
-    paths = {"turtle": out / "kg.ttl", "extractions": out / "extractions.jsonl"}
-    write_atomic(paths["extractions"], "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))
-    write_atomic(paths["turtle"], ttl)
+    paths = {"turtle": out / TTL, "extractions": out / EXTRACTIONS}
+    data = {paths["extractions"]: "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines).encode("utf-8"),
+            paths["turtle"]: ttl.encode("utf-8")}
+    # Both files are complete on disk before either is renamed; the record of their hashes goes
+    # last, so a kill between the renames leaves files that readers see do not belong together.
+    staged = {}
+    try:
+        for path, content in data.items():
+            staged[path] = stage_file(path, content)
+        for path in data:
+            os.replace(staged.pop(path), path)
+    finally:
+        for tmp in staged.values():
+            os.unlink(tmp)
+    record = {"files": {p.name: _sha256(content) for p, content in data.items()}}
+    write_atomic(out / BUILD_RECORD, json.dumps(record, indent=1, sort_keys=True) + "\n")
     return paths
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class MismatchedOutputs(OSError):
+    """Output files of one folder that are not from the same build."""
+
+
+def check_outputs(out: Path, names=(TTL, EXTRACTIONS)) -> None:
+    """Raise MismatchedOutputs when a file of ``names`` in ``out`` differs from what build.json
+    recorded for it (a build killed between its renames, a file replaced by hand).  Folders
+    without build.json (written before it existed) are not checked."""
+    out = Path(out)
+    record_path = out / BUILD_RECORD
+    if not record_path.is_file():
+        return
+    try:
+        recorded = json.loads(record_path.read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise MismatchedOutputs(f"{shown(record_path)}: unreadable build record ({exc}); run kg build again") from None
+    for name in names:
+        path = out / name
+        if name in recorded and (not path.is_file() or _sha256(path.read_bytes()) != recorded[name]):
+            raise MismatchedOutputs(f"{shown(path)} is not the file the last build in {shown(out)} wrote"
+                                    f" (see {BUILD_RECORD}); run kg build again")
+
+
+def outputs_consistent(out: Path) -> bool:
+    """Both outputs present and recorded together in build.json by one build."""
+    try:
+        check_outputs(out)
+    except MismatchedOutputs:
+        return False
+    return all((Path(out) / n).is_file() for n in (TTL, EXTRACTIONS, BUILD_RECORD))
+
+
+@contextmanager
+def output_lock(out: Path):
+    """Exclusive use of ``out`` by one build, taken before any work: the folder must be
+    writable, a second build into it stops at once instead of overwriting the first one's
+    outputs, and temporaries a killed build left behind are removed.  The kernel releases the
+    lock when the process dies, however it dies."""
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+    except OSError as exc:
+        raise OSError(f"{shown(out)}: cannot write into the output folder ({exc.strerror})") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            raise OSError(f"{shown(out)}: another kg build (process {holder or '?'}) is writing into this folder;"
+                          " wait for it to finish or pass another --out") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        try:
+            os.unlink(stage_file(out / WRITE_CHECK, b""))
+        except OSError as exc:
+            raise OSError(f"{shown(out)}: cannot write into the output folder ({exc.strerror})") from None
+        for name in (TTL, EXTRACTIONS, BUILD_RECORD, INVALID, WRITE_CHECK):
+            for stale in out.glob(f".{glob.escape(name)}.*"):
+                stale.unlink(missing_ok=True)
+        yield
+    finally:
+        os.close(fd)
 
 
 class InvalidGraph(Exception):
@@ -127,26 +218,35 @@ def build(corpus: Path, out: Path, **run_options) -> tuple[BuildResult, dict[str
     """``run`` then SHACL validation, then the outputs.  A graph that fails validation is written
     to OUT/kg.invalid.ttl and raises InvalidGraph: the last good outputs stay."""
     from .validate import validate
-    res = run(Path(corpus), **run_options)
-    with _timed(res.timings, "validate"):
-        violations = validate(res.graph)
-    if violations:
-        bad = Path(out) / "kg.invalid.ttl"
-        write_atomic(bad, res.graph.serialize(format="turtle"))
-        raise InvalidGraph(violations, bad)
-    with _timed(res.timings, "write"):
-        paths = write_outputs(res, Path(out))
+    with output_lock(Path(out)):
+        res = run(Path(corpus), **run_options)
+        with _timed(res.timings, "validate"):
+            violations = validate(res.graph)
+        if violations:
+            bad = Path(out) / INVALID
+            write_atomic(bad, res.graph.serialize(format="turtle"))
+            raise InvalidGraph(violations, bad)
+        with _timed(res.timings, "write"):
+            paths = write_outputs(res, Path(out))
     return res, paths
 
 
 def ensure_built(corpus: Path, out: Path, **run_options) -> Path:
-    """OUT/kg.ttl, built first when it is missing or older than an article or the manifest
-    (what notebooks call so that they run on a fresh checkout)."""
-    ttl = Path(out) / "kg.ttl"
+    """OUT/kg.ttl, built first when it is missing, older than an article or the manifest, or
+    not recorded with extractions.jsonl as one build (what notebooks call so that they run on a
+    fresh checkout)."""
+    ttl = Path(out) / TTL
     sources = [p for p in Path(corpus).iterdir() if p.suffix in (".txt", ".json")] if Path(corpus).is_dir() else []
-    if not ttl.is_file() or any(p.stat().st_mtime > ttl.stat().st_mtime for p in sources):
+    if not outputs_consistent(out) or any(_mtime(p) > ttl.stat().st_mtime for p in sources):
         build(corpus, out, **{"min_confidence": 0.5, **run_options})  # the CLI's defaults
     return ttl
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:         # a dangling link or an unreadable entry: the build reports it
+        return 0.0
 
 
 def summary(res: BuildResult) -> str:

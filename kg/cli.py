@@ -3,16 +3,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
 
 from . import __version__
-from .corpus import CorpusError
-from .export import FORMATS
-from .neo4j_load import LoadError, add_neo4j_args
-from .ner import BackendUnavailable
-
 
 DEFAULT_TTL = "out/kg.ttl"
 
@@ -81,11 +77,16 @@ def cmd_export(a) -> int:
 
 
 def cmd_sparql(a) -> int:
-    from .sparql import format_table, run_query, shipped_queries
+    from .sparql import QueryError, format_table, prepare, read_query, run_query, shipped_queries
     if a.query == "list":
         print("\n".join(shipped_queries()))
         return 0
-    cols, rows = run_query(_load_ttl(a.ttl), a.query)
+    try:
+        prepare(read_query(a.query), a.allow_service)      # before the graph is read: fails fast
+        cols, rows = run_query(_load_ttl(a.ttl), a.query, a.allow_service)
+    except QueryError as exc:
+        print(f"kg sparql: error: {exc}", file=sys.stderr)
+        return 2
     print(format_table(cols, rows))
     return 0
 
@@ -111,7 +112,9 @@ def cmd_explain(a) -> int:
 def cmd_viz(a) -> int:
     from .fonts import MissingCJKFont
     from .fx import Rates
+    from .build import check_outputs
     from .viz import write_all
+    check_outputs(Path(a.ttl).parent, [Path(a.ttl).name, "extractions.jsonl"])
     g = _load_ttl(a.ttl)
     try:
         rates = Rates().with_overrides(a.rate)
@@ -134,6 +137,52 @@ def cmd_models(a) -> int:
 
 
 def main(argv=None) -> int:
+    """Every failure the user can cause or fix ends in one line on stderr and an exit code:
+    2 for bad input or a server, 1 for an invalid graph or an internal error, 130 on Ctrl-C."""
+    cmd = "kg"
+    try:
+        a = parse_args(argv)
+        cmd = f"kg {a.cmd}"
+        return run_command(a)
+    except KeyboardInterrupt:
+        print(f"{cmd}: interrupted; files are written whole or not at all", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # the reader (head, less) went away; stdout is pointed at /dev/null so that the final
+        # flush at exit does not fail a second time
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def run_command(a) -> int:
+    from .corpus import CorpusError
+    from .neo4j_load import LoadError
+    from .ner import BackendUnavailable
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    try:
+        if hasattr(a, "file") and a.cmd != "build":
+            a.ttl = graph_path(a)
+        return a.func(a)
+    except BrokenPipeError:
+        raise
+    except (CorpusError, BackendUnavailable, LoadError, OSError) as exc:
+        print(f"kg {a.cmd}: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        if os.environ.get("KG_TRACEBACK"):
+            raise
+        print(f"kg {a.cmd}: internal error: {type(exc).__name__}: {_one_line(exc)}"
+              " (set KG_TRACEBACK=1 to see where)", file=sys.stderr)
+        return 1
+
+
+def parse_args(argv=None):
+    from .export import FORMATS
+    from .neo4j_load import add_neo4j_args
     ap = argparse.ArgumentParser(prog="kg", description="Chinese AI-industry news -> knowledge graph")
     ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -165,6 +214,8 @@ def main(argv=None) -> int:
     q = sub.add_parser("sparql", help="run a SPARQL query (text, .rq file or shipped name; `list` lists them)")
     q.add_argument("query")
     add_graph_arg(q)
+    q.add_argument("--allow-service", action="store_true",
+                   help="run SERVICE, FROM and FROM NAMED clauses, which fetch data from the addresses they name")
     q.set_defaults(func=cmd_sparql)
 
     n = sub.add_parser("load", help="load the graph into Neo4j (batched UNWIND/MERGE, idempotent)")
@@ -195,14 +246,7 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     if a.cmd == "explain" and a.file is None and a.other and a.other.endswith(".ttl"):
         a.file, a.other = a.other, None          # `kg explain NAME FILE.ttl`
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    try:
-        if hasattr(a, "file") and a.cmd != "build":
-            a.ttl = graph_path(a)
-        return a.func(a)
-    except (CorpusError, BackendUnavailable, LoadError, OSError) as exc:
-        print(f"kg {a.cmd}: error: {exc}", file=sys.stderr)
-        return 2
+    return a
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write next to the target and rename: a crash never leaves a half-written file."""
+def stage_file(path: Path, data: str | bytes) -> str:
+    """A temporary file beside ``path`` holding ``data``, flushed to disk, ready to be renamed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     umask = os.umask(0)
@@ -16,6 +16,18 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write next to the target and rename: a crash never leaves a half-written file."""
+    tmp = stage_file(path, data)
+    try:
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)

@@ -34,6 +34,12 @@ _BOILERPLATE = re.compile(
     r"未经.{0,8}许可|禁止转载|版权所有|基于CC0协议|^\s*评论\s*$|^\s*\d+\s*评论|"
     r"仅提供信息存储空间|下载App|首页\s*>|^\s*\d+\.\s*$|收录源追溯|可引用URL|内容智能推荐|科普文库"
 )
+# Extraction cost grows faster than linearly with sentence length (every pattern looks at every
+# pair of mentions), so longer runs without sentence-final punctuation are cut into pieces, at a
+# comma or space when one is near the cap; real sentences are far shorter.
+MAX_SENTENCE = 500
+_SOFT_BREAK = re.compile(r"[，,、：:\s]")
+_SPACE = re.compile(r"\s*")
 _SENT_END = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』)）]*|\n|$)")
 # Mojibake leaves U+FFFD, private-use code points, stray euro signs, "?!" / "?;" where a
 # closing quote was, and pinyin whose opening parenthesis was eaten ("?yàn)").
@@ -120,15 +126,30 @@ def split_sentences(doc_id: str, text: str) -> list[Sentence]:
             continue
         if end < len(text) and end - 1 in inside and text[end - 1] != "\n":
             continue
-        raw = text[start:end]
-        body = raw.strip()
-        if body:
-            s0 = start + len(raw) - len(raw.lstrip())
+        for s0, body in _pieces(text, start, end):
             spans = [(max(a, s0) - s0, min(b, s0 + len(body)) - s0)
                      for a, b in garbled if a < s0 + len(body) and b > s0]
             out.append(Sentence(doc_id, len(out), s0, s0 + len(body), body, spans))
         start = end
     return out
+
+
+def _pieces(text: str, start: int, end: int):
+    """(offset, text) of the stripped sentence ``text[start:end]``, cut into pieces of at most
+    MAX_SENTENCE characters, at the last soft break of the second half of a piece if any."""
+    while True:
+        start = _SPACE.match(text, start, end).end()
+        if start >= end:
+            return
+        if end - start <= MAX_SENTENCE:
+            yield start, text[start:end].rstrip()
+            return
+        piece = text[start:start + MAX_SENTENCE]
+        cut = MAX_SENTENCE
+        for m in _SOFT_BREAK.finditer(piece, MAX_SENTENCE // 2):
+            cut = m.end()
+        yield start, piece[:cut].rstrip()
+        start += cut
 
 
 def normalize(doc: SourceDoc) -> NormalizedDoc:

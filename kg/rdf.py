@@ -14,10 +14,9 @@ from decimal import Decimal
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
-from .resources import ontology_file
-from .vocab import AIKG, ID, SCHEMA
 from .records import Entity, Evidence, FundingRound, NormalizedDoc, Relation
-
+from .resources import ontology_file
+from .vocab import AIKG, ID, SCHEMA, doc_iri, entity_iri
 
 
 def _lang(text: str) -> str | None:
@@ -26,14 +25,6 @@ def _lang(text: str) -> str | None:
 
 def _digest(*parts) -> str:
     return hashlib.sha1("|".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
-
-
-def entity_iri(key: str) -> URIRef:
-    return ID["entity/" + key]
-
-
-def doc_iri(doc_id: str) -> URIRef:
-    return ID["doc/" + doc_id]
 
 
 def new_graph() -> Graph:

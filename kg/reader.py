@@ -11,13 +11,13 @@ from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import PROV, SKOS
 
 from .names import norm_key
-from .vocab import AIKG, ENTITY_TYPES, PREDICATES
+from .vocab import AIKG, ENTITY_TYPES, PREDICATES, doc_id_of
 
 NS = str(AIKG._NS)
 
 
 def local(term) -> str:
-    """``https://aikg.dev/ontology#Company`` -> ``Company``; a document IRI -> its id."""
+    """``https://aikg.dev/ontology#Company`` -> ``Company``."""
     return str(term).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
@@ -71,7 +71,7 @@ def _evidence(g: Graph, node) -> EvidenceRecord:
     def val(p):
         v = g.value(node, p)
         return None if v is None else v.toPython()
-    return EvidenceRecord(local(g.value(node, PROV.wasDerivedFrom)), int(val(AIKG.sentenceIndex)),
+    return EvidenceRecord(doc_id_of(g.value(node, PROV.wasDerivedFrom)), int(val(AIKG.sentenceIndex)),
                           int(val(AIKG.startOffset)), int(val(AIKG.endOffset)), str(val(AIKG.evidenceText)),
                           str(val(AIKG.extractor)), float(val(AIKG.confidence)))
 

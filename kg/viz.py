@@ -89,6 +89,8 @@ def network_figure(G, title: str, label_top: int = 150, width: float = 16, edge_
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
+    if not len(G):
+        return _empty_figure(title, "no relation of this kind in the graph", width)
     pos = _layout(G)
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     aspect = (max(ys) - min(ys) + 2) / (max(xs) - min(xs) + 2)
@@ -133,6 +135,16 @@ def network_figure(G, title: str, label_top: int = 150, width: float = 16, edge_
     return fig
 
 
+def _empty_figure(title: str, note: str, width: float = 10):
+    """A picture that says there is nothing to draw, so that every promised file exists."""
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(width, 3))
+    ax.text(0.5, 0.5, note, ha="center", va="center", fontsize=12, color="#555555")
+    ax.set_title(title, fontsize=14)
+    ax.axis("off")
+    return fig
+
+
 def _natural(label) -> tuple:
     """"2: x" before "10: y"."""
     return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", str(label)))
@@ -143,13 +155,18 @@ def _family() -> str:
     return matplotlib.rcParams["font.sans-serif"][0]
 
 
-def save_png(fig, path: Path, dpi: int = 130) -> Path:
-    """Render to memory, then write atomically, and release the figure."""
+def png_bytes(fig, dpi: int = 130) -> bytes:
+    """The figure as PNG bytes; the figure is released."""
     import matplotlib.pyplot as plt
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
     plt.close(fig)
-    write_atomic(Path(path), buf.getvalue())
+    return buf.getvalue()
+
+
+def save_png(fig, path: Path, dpi: int = 130) -> Path:
+    """Render to memory, then write atomically, and release the figure."""
+    write_atomic(Path(path), png_bytes(fig, dpi))
     return Path(path)
 
 
@@ -212,7 +229,9 @@ def mentions_html(text: str, mentions: list[dict], title: str, page: bool = True
     """The document with its final mentions highlighted by class (displacy's entity style)."""
     from spacy import displacy
     ents = [{"start": m["start"], "end": m["end"], "label": m["label"]} for m in sorted(mentions, key=lambda m: m["start"])]
-    return displacy.render({"text": text, "ents": ents, "title": title}, style="ent", manual=True,
+    # displacy escapes the text but puts the title into the page as it is: a manifest title
+    # would run as markup
+    return displacy.render({"text": text, "ents": ents, "title": html.escape(title)}, style="ent", manual=True,
                            options=displacy_options(), page=page, jupyter=False)
 
 
@@ -269,22 +288,41 @@ def read_extractions(path: Path) -> tuple[dict, dict]:
     return docs, mentions
 
 
-def write_csv(path: Path, rows: list[dict]) -> Path:
-    """UTF-8 with a BOM, so Excel opens the Chinese names correctly."""
+# A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...) sends data
+# away); OWASP's advice is a leading apostrophe, which shows the text as typed.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    if isinstance(value, list):
+        value = "、".join(map(str, value))
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_text(rows: list[dict]) -> str:
+    """UTF-8 with a BOM, so Excel opens the Chinese names correctly; text that a spreadsheet
+    would take for a formula is prefixed with an apostrophe."""
     import csv
     buf = io.StringIO()
     if rows:
         w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
         for r in rows:
-            w.writerow({k: "、".join(v) if isinstance(v, list) else v for k, v in r.items()})
-    write_atomic(Path(path), "\ufeff" + buf.getvalue())
+            w.writerow({k: _cell(v) for k, v in r.items()})
+    return "\ufeff" + buf.getvalue()
+
+
+def write_csv(path: Path, rows: list[dict]) -> Path:
+    write_atomic(Path(path), csv_text(rows))
     return Path(path)
 
 
 def write_all(g, ttl: Path, out: Path, rates=None, currency: str = "USD", font: str | None = None) -> list[Path]:
     """Every picture and table ``kg viz`` promises, from the graph ``g`` read from ``ttl`` (and
-    the mentions in extractions.jsonl beside it, when present), into ``out``."""
+    the mentions in extractions.jsonl beside it, when present), into ``out``.  All of them are
+    rendered in memory first: a failure half-way leaves ``out`` as it was."""
     from . import analysis
     from .explain import evidence_edges
     from .fonts import use_cjk_font
@@ -293,35 +331,31 @@ def write_all(g, ttl: Path, out: Path, rates=None, currency: str = "USD", font: 
     use_cjk_font(font)
     rates = rates or Rates()
     out = Path(out)
-    written = []
+    files = {}
     G = analysis.entity_network(g)
     tips = best_evidence(evidence_edges(g))
-    written.append(write_atomic_text(out / "industry.html", network_html(G, "AI industry graph", tips)))
-    written.append(save_png(network_figure(G, "AI industry graph: entities by class, relations by predicate"),
-                            out / "industry.png"))
-    written.append(write_csv(out / "centrality.csv", analysis.centrality_table(G)))
-    written.append(write_csv(out / "communities.csv", analysis.community_table(G)))
+    files[out / "industry.html"] = network_html(G, "AI industry graph", tips)
+    files[out / "industry.png"] = png_bytes(network_figure(G, "AI industry graph: entities by class, relations by predicate"))
+    files[out / "centrality.csv"] = csv_text(analysis.centrality_table(G))
+    files[out / "communities.csv"] = csv_text(analysis.community_table(G))
     C = analysis.competition_network(g)
-    written.append(write_atomic_text(out / "competition.html", network_html(C, "Who competes with whom", tips)))
-    written.append(save_png(competition_figure(C), out / "competition.png"))
-    written.append(write_csv(out / "competition.csv", analysis.competition_pairs(g)))
+    files[out / "competition.html"] = network_html(C, "Who competes with whom", tips)
+    files[out / "competition.png"] = png_bytes(competition_figure(C))
+    files[out / "competition.csv"] = csv_text(analysis.competition_pairs(g))
     rounds = analysis.funding_rounds(g, rates, currency)
     investors = analysis.investor_table(rounds, currency)
-    written.append(save_png(funding_figure(rounds, investors, currency, rates.statement(currency)),
-                            out / "funding.png"))
-    written.append(write_csv(out / "funding.csv", rounds))
-    written.append(write_csv(out / "investors.csv", investors))
+    files[out / "funding.png"] = png_bytes(funding_figure(rounds, investors, currency, rates.statement(currency)))
+    files[out / "funding.csv"] = csv_text(rounds)
+    files[out / "investors.csv"] = csv_text(investors)
     extractions = Path(ttl).with_name("extractions.jsonl")
     if extractions.is_file():
         docs, mentions = read_extractions(extractions)
         for doc_id, rec in docs.items():
-            if "text" in rec:       # files written before the text was recorded have none
-                title = (rec.get("meta") or {}).get("title") or doc_id
-                written.append(write_atomic_text(out / "mentions" / f"{doc_id}.html",
-                                                 mentions_html(rec["text"], mentions.get(doc_id, []), title)))
-    return written
-
-
-def write_atomic_text(path: Path, text: str) -> Path:
-    write_atomic(Path(path), text)
-    return Path(path)
+            # files written before the text was recorded have none; a doc id that is not a plain
+            # file name (an edited file) must not place a page outside ``out``
+            if "text" in rec and doc_id not in ("", ".", "..") and Path(doc_id).name == doc_id:
+                title = str((rec.get("meta") or {}).get("title") or doc_id)
+                files[out / "mentions" / f"{doc_id}.html"] = mentions_html(rec["text"], mentions.get(doc_id, []), title)
+    for path, data in files.items():
+        write_atomic(path, data)
+    return list(files)

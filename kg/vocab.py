@@ -5,7 +5,9 @@ declarations in ``ontology/aikg.ttl``: adding a predicate means adding it there 
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+from urllib.parse import quote, unquote
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
@@ -64,6 +66,30 @@ class AIKG(DefinedNamespace):
 
 ID = Namespace("https://aikg.dev/id/")
 SCHEMA = Namespace("https://schema.org/")
+
+
+def entity_iri(key: str) -> URIRef:
+    return ID["entity/" + key]
+
+
+def _iri_safe(c: str) -> bool:
+    """Unreserved in an IRI (RFC 3987): ASCII letters, digits, ``-._~`` and printable non-ASCII."""
+    o = ord(c)
+    if o < 0x80:
+        return c.isalnum() or c in "-._~"
+    return o >= 0xA0 and unicodedata.category(c)[0] not in "CZ" and not 0xFFF0 <= o <= 0xFFFF
+
+
+def doc_iri(doc_id: str) -> URIRef:
+    """The document's IRI: its file name, percent-encoded where a character is not allowed in an
+    IRI (a space, a quote, ``<>{}|^`` or a newline can all be in a file name).  Chinese names
+    stay readable, and names that need no escape keep the IRIs earlier builds gave them."""
+    return ID["doc/" + "".join(c if _iri_safe(c) else quote(c, safe="") for c in doc_id)]
+
+
+def doc_id_of(iri) -> str:
+    """The file name behind a document IRI."""
+    return unquote(str(iri).rsplit("/", 1)[-1])
 
 ORG_TYPES = ("Organization", "Company", "InvestmentFirm", "University", "ResearchLab", "MediaOutlet")
 ENTITY_TYPES = ("Person", *ORG_TYPES[1:], "Organization", "AIModel", "Product")
