@@ -127,36 +127,34 @@ class RelationExtractor:
 
     # ------------------------------------------------------------------ per document
     def extract_doc(self, sentences: list[Sentence], mentions: dict[int, list[Mention]],
-                    key_of: dict[int, str], names: dict[str, str]):
-        """``mentions`` maps sentence index -> mentions; ``key_of`` id(mention) -> entity key;
+                    names: dict[str, str]) -> tuple[list[Relation], list[FundingRound]]:
+        """``mentions`` maps sentence index -> resolved mentions (``Mention.entity`` set);
         ``names`` entity key -> canonical name (for KB look-ups)."""
-        persons = Counter(key_of[id(m)] for ms in mentions.values() for m in ms
-                          if m.label == "Person" and id(m) in key_of)
+        mentions = {i: [m for m in ms if m.entity] for i, ms in mentions.items()}
+        persons = Counter(m.entity for ms in mentions.values() for m in ms if m.label == "Person")
         total = sum(persons.values())
         main_person = persons.most_common(1)[0][0] if persons and persons.most_common(1)[0][1] >= 0.4 * total else None
-        orgs = Counter(key_of[id(m)] for ms in mentions.values() for m in ms
-                       if m.label in ("Company", "ResearchLab") and id(m) in key_of)
+        orgs = Counter(m.entity for ms in mentions.values() for m in ms if m.label in ("Company", "ResearchLab"))
         # Two passes: the first finds whom each person founded or runs, so that the second can
         # read "我们" in that person's lines as their company.
-        rels, _ = self._pass(sentences, mentions, key_of, main_person, orgs, {})
+        rels, _ = self._pass(sentences, mentions, main_person, orgs, {})
         company_of = {}
         for r in sorted(rels.values(), key=lambda r: r.confidence):
             if r.predicate in ("founded", "ceoOf"):
                 company_of[r.subject] = r.object
-        rels, funding = self._pass(sentences, mentions, key_of, main_person, orgs, company_of)
-        self._bylines(sentences[:15], mentions, key_of, rels)
-        self._kb_developers(sentences, mentions, key_of, names, rels)
+        rels, funding = self._pass(sentences, mentions, main_person, orgs, company_of)
+        self._bylines(sentences[:15], mentions, rels)
+        self._kb_developers(sentences, mentions, names, rels)
         return [r for r in rels.values() if r.confidence >= self.min_confidence], \
             [f for f in funding if f.evidence.confidence >= self.min_confidence]
 
-    def _pass(self, sentences, mentions, key_of, main_person, orgs: Counter, company_of: dict):
+    def _pass(self, sentences, mentions, main_person, orgs: Counter, company_of: dict):
         rels: dict[tuple, Relation] = {}
         funding: list[FundingRound] = []
         last_person = None
         recent: list[list[_Slot]] = []
         for sent in sentences:
-            slots = [_Slot(key_of[id(m)], m.label, m.start, m.end) for m in mentions.get(sent.index, [])
-                     if id(m) in key_of]
+            slots = [_Slot(m.entity, m.label, m.start, m.end) for m in mentions.get(sent.index, [])]
             slots += self._virtual_slots(sent, slots, last_person, main_person, company_of)
             slots.sort(key=lambda s: s.start)
             for name, pred, s, o, conf in self._sentence_relations(sent, slots, last_person):
@@ -351,25 +349,25 @@ class RelationExtractor:
         return out
 
     # ------------------------------------------------------------------ document level
-    def _bylines(self, head: list[Sentence], mentions, key_of, rels):
+    def _bylines(self, head: list[Sentence], mentions, rels):
         authors, outlets, where = [], [], {}
         for sent in head:
-            ms = [m for m in mentions.get(sent.index, []) if id(m) in key_of]
+            ms = mentions.get(sent.index, [])
             if BYLINE_PERSON.search(sent.text):
-                authors += [key_of[id(m)] for m in ms if m.label == "Person"]
+                authors += [m.entity for m in ms if m.label == "Person"]
             for m in ms:
                 # "出品丨腾讯新闻", or a title line "…大会 | 甲子光年"
                 if m.label == "MediaOutlet" and (BYLINE_OUTLET.search(sent.text) or re.search(
                         r"[|丨]\s*$", sent.text[:m.start - sent.start])):
-                    outlets.append(key_of[id(m)])
-                    where[key_of[id(m)]] = sent
+                    outlets.append(m.entity)
+                    where[m.entity] = sent
         for a in dict.fromkeys(authors):
             for o in dict.fromkeys(outlets):
                 self._add(rels, a, "worksFor", o, where[o], "byline", 0.7)
 
-    def _kb_developers(self, sentences, mentions, key_of, names, rels):
+    def _kb_developers(self, sentences, mentions, names, rels):
         """The KB knows who makes a model; the document must name both, ideally together."""
-        sent_keys = {s.index: {key_of[id(m)] for m in mentions.get(s.index, []) if id(m) in key_of}
+        sent_keys = {s.index: {m.entity for m in mentions.get(s.index, [])}
                      for s in sentences}
         doc_keys = set().union(*sent_keys.values()) if sent_keys else set()
         by_name = {v: k for k, v in names.items()}
