@@ -55,6 +55,11 @@ class KnowledgeBase:
                                        (row.get("developer") or "").strip() or None))
         return cls(entries)
 
+    @property
+    def model_makers(self) -> set[str]:
+        """Names of the organizations the KB lists as developers of a model."""
+        return {e.developer for e in self.entries if e.type == "AIModel" and e.developer}
+
     def lookup(self, name: str) -> KBEntry | None:
         return self._by_key.get(norm_key(name))
 
