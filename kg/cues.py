@@ -33,7 +33,8 @@ LATIN_NAME = r"[A-Z][a-z]+(?:[ ·][A-Z][a-zA-Z]+)+"
 LATIN_PERSON = re.compile(
     rf"(?P<name>{LATIN_NAME})(?=\s*[（(][^）)]{{0,30}}?(?:{ROLE})|出任|担任|共同创|创立|创办|和[A-Z][a-z]+等)"
     rf"|(?:{ROLE})\s*(?P<name2>{LATIN_NAME})")
-LATIN_COMPANY = re.compile(r"(?P<name>[A-Z][A-Za-z0-9]+(?: [A-Z][A-Za-z0-9]+)?)(?:公司|(?:宣布)?(?:已)?(?:完成|获得)[^。，,]{0,12}融资)")
+LATIN_COMPANY = re.compile(r"(?P<name>[A-Z][A-Za-z0-9]+(?: [A-Z][A-Za-z0-9]+)?)(?:公司|(?:宣布)?(?:已)?(?:完成|获得)[^。，,]{0,12}融资)"
+                           r"|(?:创立|创办|创建|成立|初创公司|初创)(?:了)?\s?(?P<name2>[A-Z][A-Za-z0-9]+(?:[ .][A-Z][A-Za-z0-9]+)?)")
 # "大模型MorpherVLM": a Latin name right after the word for model, with lower case or digits
 MODEL_AFTER_KIND = re.compile(rf"(?:{MODEL_KIND})\s?(?P<name>[A-Z][A-Za-z0-9\-.]*[a-z0-9][A-Za-z0-9\-.]{{2,}})")
 # "甲小姐:" / "作者 | 甲小姐": a pen name the resolver may tie to a full name
@@ -77,7 +78,7 @@ NOT_PERSON = re.compile(r"小编|编辑部|记者|本报|网友|官方")
 # "Nova-3", "Astra-V2.5": a capitalised Latin name with a hyphenated version is a model wherever it stands
 VERSIONED_MODEL = re.compile(r"(?<![A-Za-z0-9\-.])(?P<name>[A-Z][A-Za-z]+-(?:V|R)?\d+(?:\.\d+)*[A-Za-z]*)(?![A-Za-z0-9\-])")
 # a funding announcement names the company that raises money: "，星河科技宣布完成"
-COMPANY_BEFORE_FUNDING = re.compile(rf"(?:^|(?<=[，,。；;：:\s“]))(?P<name>(?:(?![{_STOP}])[\u4e00-\u9fffA-Za-z0-9]){{2,8}}?)"
+COMPANY_BEFORE_FUNDING = re.compile(rf"(?:^|(?<=[，,。；;：:\s“]))(?P<name>(?!已|累计|共)(?:(?![{_STOP}])[\u4e00-\u9fffA-Za-z0-9]){{2,8}}?)"
                                     r"(?=(?:今日|近日|日前|昨日|今天|正式|已经?|再次|又)?(?:宣布)?(?:完成|获得?|斩获)[^，,。]{0,14}?融资)")
 # "自研的星河大模型", "发布了天工大模型": a Chinese name the text gives a model
 CN_MODEL = re.compile(rf"(?:自研|自主研发|研发|发布|推出|开源|打造|训练)(?:了|的)?(?:全新的?|新一代|最新的?)?"

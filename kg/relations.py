@@ -101,7 +101,8 @@ class RelationExtractor:
                     self._add(rels, inv, "investedIn", f.recipient, sent, "funding-round", f.evidence.confidence)
             real_persons = [s for s in slots if s.label == "Person" and not s.virtual]
             if real_persons:
-                last_person = real_persons[-1].key
+                # 他/她 in the next sentence is its topic, the person named first
+                last_person = real_persons[0].key
             real_orgs = [s for s in slots if s.label in ("Company", "ResearchLab") and not s.virtual]
             if real_orgs:
                 last_org = _Slot(real_orgs[-1].key, real_orgs[-1].label, 0, 0, virtual=True)

@@ -35,8 +35,9 @@ def ph(kinds: str, name: str | None = None) -> str:
 
 def ph_list(kinds: str, name: str) -> str:
     """One placeholder or a list of them (``王慧文、李志飞和张三等``), captured as one group."""
-    one = rf"⟦{kinds}\d+⟧"
-    return rf"(?P<{name}>{one}(?:(?:、|和|与|及|以及|,|，){one})*)等?"
+    one = rf"⟦{kinds}\d+⟧(?:[（(][^（）()。]{{0,16}}[）)])?"
+    joiner = r"(?:、|和|与|及|以及|,|，)(?:前|原)?(?:⟦[CIULDG]\d+⟧)?[^。⟦⟧，,、]{0,3}?"
+    return rf"(?P<{name}>{one}(?:{joiner}{one})*)等?"
 
 
 GAP = r"[^。⟦⟧]{0,12}?"          # a short stretch inside one clause, no other mention
@@ -50,6 +51,7 @@ ROLE = rf"(?:{FOUNDER}|{CEO}|{OTHER_ROLE})"
 ROLES = rf"{ROLE}(?:(?:兼|、|和|与|及|&|/)?{ROLE})*"
 DEGREE = alt(lx.DEGREES)
 TAKE_ROLE = alt(lx.TAKE_ROLE_VERBS)
+ADVERBS = alt(("曾", "现", "已", "则", "还", "又", "也", "先后", "前后", "曾经", "目前", "正式", "同时"))
 
 
 def role_predicates(roles: str, org_label: str = "Company") -> list[str]:
@@ -61,7 +63,8 @@ def role_predicates(roles: str, org_label: str = "Company") -> list[str]:
         preds.append("founded")
     if re.search(CEO, roles):
         preds.append("ceoOf")
-    if re.search(OTHER_ROLE, re.sub(rf"{FOUNDER}|{CEO}", "", roles)):
+    # "创始人兼CEO" says all there is; "董事长兼CEO" needs no separate worksFor either
+    if not preds and re.search(OTHER_ROLE, roles):
         preds.append("worksFor")
     return preds
 
@@ -127,8 +130,11 @@ def _pairs(rule: Rule, ctx: Ctx, pattern: str, list_objects: bool = False) -> It
         if list_objects:
             objs += _list_tail(ctx, m.end("o") + 1, rule.object)
         for s in ctx.all(m.group("s")):
+            if not re.fullmatch(rule.subject, KIND[s.label]):
+                continue            # a former employer inside a list of founders
             for o in objs:
-                yield s, o, rule.predicate
+                if re.fullmatch(rule.object, KIND[o.label]):
+                    yield s, o, rule.predicate
 
 
 # ------------------------------------------------------------------ families
@@ -173,7 +179,7 @@ def at_place(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 
 def hire(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """O trigger … S: the organization names the person it takes on: "⟦C0⟧聘请⟦P1⟧出任首席科学家"."""
-    pattern = rf"{ph(rule.object, 'o')}{GAP}{alt(rule.triggers)}[^。]{{0,24}}?{ph(rule.subject, 's')}"
+    pattern = rf"{ph(rule.object, 'o')}[^。⟦⟧]{{0,40}}?{alt(rule.triggers)}[^。]{{0,24}}?{ph(rule.subject, 's')}"
     yield from _pairs(rule, ctx, pattern)
 
 
@@ -189,6 +195,13 @@ def examples(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     pattern = (rf"{ph(rule.subject, 's')}{GAP}{alt(rule.triggers)}(?:过|了)?[^。⟦⟧]{{0,20}}?(?:比如|例如|如|包括)"
                rf"[^。⟦⟧]{{0,12}}?{ph(rule.object, 'o')}")
     yield from _pairs(rule, ctx, pattern, list_objects=True)
+
+
+def object_is_by(rule: Rule, ctx: Ctx) -> Iterator[Match]:
+    """O 是 S … trigger 的: "⟦M0⟧是⟦C1⟧昨天发布的新模型"."""
+    pattern = (rf"{ph(rule.object, 'o')}[，,\s]*(?:也|则|就)?(?:是|为|系)(?:由)?{ph(rule.subject, 's')}{GAP}"
+               rf"(?:{alt(rule.triggers)})的")
+    yield from _pairs(rule, ctx, pattern)
 
 
 def carried_into(rule: Rule, ctx: Ctx) -> Iterator[Match]:
@@ -236,9 +249,10 @@ def apposition(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 def role_after_person(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """Roles after the name: "⟦P0⟧，⟦C1⟧的CEO", "⟦P0⟧(前⟦C1⟧ COO)", "⟦P0⟧出任⟦C1⟧首席科学家",
     chained: "…是⟦C1⟧创始人、CEO，⟦U2⟧计算机系博士，前⟦C3⟧科学家"."""
-    head = _rx(rf"{ph(PER, 's')}[，,（(\s]*(?:(?:是|为|作为|身为|曾是|{alt(rule.triggers)})\s*)?"
-               rf"(?:美国|中国|英国)?(?:前|原)?\s*{ph(ORG, 'o')}{QUALIFIER}\s*(?P<roles>{ROLES}|{DEGREE})")
-    chain = _rx(rf"[、，,\s]*(?:美国|中国|英国)?(?:前|原)?{ph(ORG, 'o')}{QUALIFIER}(?P<roles>{ROLES}|{DEGREE})")
+    head = _rx(rf"{ph(PER, 's')}[，,（(\s]*(?:(?:{ADVERBS})*(?:是|为|作为|身为|曾是|{alt(rule.triggers)})\s*)?"
+               rf"(?:美国|中国|英国)?(?:前|原)?\s*{ph(ORG, 'o')}{QUALIFIER}(?:⟦G\d+⟧)?\s*[“\"]?(?P<roles>{ROLES}|{DEGREE})")
+    chain = _rx(rf"[”\"]?(?:[、，,\s]|以及|及|和)*(?:(?:{ADVERBS})*{TAKE_ROLE})?(?:美国|中国|英国)?(?:前|原)?"
+                rf"{ph(ORG, 'o')}{QUALIFIER}(?:⟦G\d+⟧)?[“\"]?(?P<roles>{ROLES}|{DEGREE})")
     for m in head.finditer(ctx.tagged):
         s = ctx.slot(m.group("s"))
         links = [(m.group("o"), m.group("roles"))]
@@ -255,7 +269,7 @@ def role_after_person(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 def zero_subject(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """A clause without its own subject continues the last person's story:
     "…，随后又创立了⟦C1⟧", "…，曾担任⟦C1⟧的研究员", "…，转而加入⟦C1⟧"."""
-    pattern = _rx(rf"(?:^|[，,；;])(?:随后|后来|之后|毕业后|并且?|又|再|还|曾|先后|前后|亲自|转而|早年|于是)*"
+    pattern = _rx(rf"(?:^|[，,；;])(?:在(?P<during>{ph(ORG)})(?:工作|任职)?期间)?(?:随后|后来|之后|毕业后|并且?|又|再|还|曾|先后|前后|亲自|转而|早年|于是)*"
                   rf"(?:(?P<found>(?:{alt(lx.FOUND_ADVERBS)})?{alt(lx.FOUND_VERBS)}(?:了)?){NEAR}{ph(ORG, 'o')}"
                   rf"|(?P<join>{alt(lx.JOIN_VERBS)})(?:了)?{ph_list(ORG, 'oj')}"
                   rf"|(?:{TAKE_ROLE})(?:了)?\s*{ph(ORG, 'o2')}{QUALIFIER}\s*(?P<roles>{ROLES}))")
@@ -265,6 +279,8 @@ def zero_subject(rule: Rule, ctx: Ctx) -> Iterator[Match]:
                                          if ctx.context_person else None)
         if who is None:
             continue
+        if m.group("during"):
+            yield who, ctx.slot(m.group("during")), "worksFor"
         if m.group("join"):
             for o in ctx.all(m.group("oj")):
                 yield who, o, "worksFor"
@@ -279,13 +295,17 @@ def bare_title(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     speaks of the organization in focus: the one named last before this sentence."""
     if ctx.focus_org is None:
         return
-    pattern = _rx(rf"(?:^|[，,。；;：:、\s]|该?公司|其|以及|而)(?P<roles>{ROLES})\s?{ph_list(PER, 's')}")
-    for m in pattern.finditer(ctx.tagged):
-        if re.search(r"⟦[^P]", ctx.tagged[max(0, m.start() - 6):m.start()]):
-            continue            # "⟦C0⟧的CEO⟦P1⟧" is an apposition with its own organization
-        for s in ctx.all(m.group("s")):
-            for pred in role_predicates(m.group("roles"), ctx.focus_org.label):
-                yield s, ctx.focus_org, pred
+    before = _rx(rf"(?:^|[，,。；;：:、\s]|该?公司|其|以及|而)[\u4e00-\u9fff]{{0,2}}?(?P<roles>{ROLES})\s?{ph_list(PER, 's')}")
+    after = _rx(rf"{ph(PER, 's')}(?:{ADVERBS})*(?:{TAKE_ROLE})(?P<roles>{ROLES})(?![^，,。；;]{{0,3}}⟦)")
+    for pattern in (before, after):
+        for m in pattern.finditer(ctx.tagged):
+            if re.search(r"⟦[^P]", ctx.tagged[max(0, m.start() - 6):m.start()]):
+                continue            # "⟦C0⟧的CEO⟦P1⟧" is an apposition with its own organization
+            for s in ctx.all(m.group("s")):
+                if s.label != "Person":
+                    continue
+                for pred in role_predicates(m.group("roles"), ctx.focus_org.label):
+                    yield s, ctx.focus_org, pred
 
 
 def degree_before(rule: Rule, ctx: Ctx) -> Iterator[Match]:
@@ -372,6 +392,8 @@ RULES: list[Rule] = [
       "青禾智能昨天发布了推理模型Tiro-2。", ("青禾智能", "developed", "Tiro-2")),
     R("developed-rel", "developed", MAKER, MOD, lx.LAUNCH_VERBS, 0.75, relative,
       "青禾智能开源的推理模型Tiro-2表现不错。", ("青禾智能", "developed", "Tiro-2")),
+    R("developed-is-by", "developed", MAKER, MOD, lx.LAUNCH_VERBS, 0.75, object_is_by,
+      "Tiro-2是青禾智能上周发布的推理模型。", ("青禾智能", "developed", "Tiro-2")),
     R("developed-examples", "developed", MAKER, MOD, ("做", "推出", "发布", "开发", "打造", "上线"), 0.75, examples,
       "青禾智能做过不少产品，比如写作助手“妙语”和绘画工具“墨韵”。", ("青禾智能", "developed", "墨韵")),
     R("developed-owner", "developed", MAKER, MOD, ("的", "旗下的", "旗下", "家的", "自研的", "自主研发的", "新一代", "最新的"),
