@@ -11,6 +11,7 @@ import re
 from spacy.tokens import Doc, Span
 
 from .kb import ORG_TYPES as ORG_CLASSES
+from .kb import load_kb
 from .records import Mention, Sentence
 
 PRIORITY = {"kb": 0, "cue": 1, "ner": 2}
@@ -40,6 +41,9 @@ NOT_PERSON = re.compile(r"[\dA-Za-z]{1}$|^(老板|总理|主席|大佬|同学|�
 # "通义千问3", "Llama 2", "GLM-4.5", "Qwen-VL": a KB model family with a version or variant is a
 # member of that family, an entity of its own (not parameter counts: "通义千问18亿")
 VERSION_TAIL = re.compile(r"^(?:[-. ]?V?\d+(?:\.\d+)*(?![\d.])[A-Za-z]?(?![亿万千百个年月日元%])(?:-[A-Za-z]+)*|-[A-Za-z]+(?:-[A-Za-z0-9]+)*)")
+# "vivo X100", "DeepSeek V3": a maker's name with a model code is a product (a model when the
+# maker is known for models)
+MODEL_CODE = re.compile(r"^\s?[A-Z]{1,2}\d+(?:\.\d+)?[A-Za-z]?(?:\s(?:Pro|Max|Ultra|Plus|Lite|Mini))?(?![A-Za-z0-9])")
 # "某某创投", "某某战投": the venture arm of a KB company is an investor of its own
 FUND_TAIL = re.compile(r"^(?:创投|战投|资本|基金|产业基金)(?![\u4e00-\u9fff]{0,2}(?:公司|部))")
 # NER often stops before the company-kind word: "星云" + "智能"
@@ -62,6 +66,10 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
         tail = LAB_TAIL.match(span.doc.text[span.end_char:])
         if tail:
             return "ResearchLab", None, span.end_char + len(tail.group(0))
+        code = MODEL_CODE.match(span.doc.text[span.end_char:]) if span.label_ == "Company" else None
+        if code:
+            maker = span.kb_id_ in load_kb().model_makers
+            return ("AIModel" if maker else "Product"), None, span.end_char + len(code.group(0))
         version = VERSION_TAIL.match(span.doc.text[span.end_char:]) if span.label_ in ("AIModel", "Product") else None
         if version:
             return span.label_, None, span.end_char + len(version.group(0))
@@ -92,7 +100,7 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
 
 
 # A list shares its kind: "A、B、C等车企" or a list most of whose members are already typed
-LIST_LEAD = re.compile(r"[，,：:；;（(“\"\s—]|包括|例如|比如|以及|还有|涵盖|其中|投资方|领投方|跟投方|参投方|如|有|由|是|为|和|与|及")
+LIST_LEAD = re.compile(r"[，,：:；;（(“\"\s—]|在|包括|例如|比如|以及|还有|涵盖|其中|投资方|领投方|跟投方|参投方|如|有|由|是|为|和|与|及")
 LIST_HEAD = re.compile(r"^(?P<item>.+?)(?=等|和|及|与|以及|[，,。；;：:）)”\"\s]|的|$)")
 LIST_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·\- ]{0,7}")
 LIST_KIND_AFTER = [(re.compile(r"^等+(?:\d+余?家|多家|[一二三四五六七八九十几数]+家)?[^，,。；;]{0,6}?(?:企业|公司|车企|厂商|品牌|大厂|巨头|平台|独角兽)"), "Company"),
@@ -140,8 +148,9 @@ def _list_members(text: str, taken: list[tuple[int, int]], typed: dict[tuple[int
         label = next((lab for rx, lab in LIST_KIND_AFTER if rx.match(text[tail_at:])), None)
         if label is None:
             common = max(set(kinds), key=kinds.count) if kinds else None
-            if not common or kinds.count(common) < 2 or kinds.count(common) * 2 < len(items):
-                continue
+            latin = all(re.fullmatch(r"[A-Za-z][A-Za-z0-9.\- ]+", text[a:b].strip()) for a, b in items)
+            if not common or (kinds.count(common) < 2 and not latin) or kinds.count(common) * 2 < len(items):
+                continue        # a list of Latin names is typed by one known member ("⟦M⟧、ENIRE Lite")
             label = common
         for a, b in items:
             name = text[a:b].strip()
@@ -159,6 +168,12 @@ def extract_mentions(doc: Doc, sentence: Sentence) -> list[Mention]:
             typed = _candidate(span, source)
             if typed:
                 cands.append((PRIORITY[source], -(typed[2] - span.start_char), span, source, typed))
+    # "上汽通用" in a list: NER's longer name beats the KB's "上汽" that starts it
+    kb_spans = [(c[2].start_char, c[4][2]) for c in cands if c[3] == "kb"]
+    for i, c in enumerate(cands):
+        if c[3] == "ner" and c[4][0] != "Person" and re.match(r"[、，,。；;和及与等]", doc.text[c[4][2]:c[4][2] + 1] or "。") \
+                and any(a == c[2].start_char and b < c[4][2] for a, b in kb_spans):
+            cands[i] = (-1, *c[1:])
     cands.sort(key=lambda c: (c[0], c[1], c[2].start_char))
     taken: list[tuple[int, int]] = []
     out = []

@@ -105,7 +105,8 @@ class RelationExtractor:
                 last_person = real_persons[0].key
             real_orgs = [s for s in slots if s.label in ("Company", "ResearchLab") and not s.virtual]
             if real_orgs:
-                last_org = _Slot(real_orgs[-1].key, real_orgs[-1].label, 0, 0, virtual=True)
+                # the topic of the sentence, as for people
+                last_org = _Slot(real_orgs[0].key, real_orgs[0].label, 0, 0, virtual=True)
             recent = (recent + [[s for s in slots if not s.virtual]])[-3:]
         return rels, funding
 
@@ -141,6 +142,11 @@ class RelationExtractor:
                 continue
             for pm in rx.finditer(sent.text):
                 a = sent.start + pm.start()
+                if rx is ORG_PRONOUN and pm.group(0) == "其":
+                    # "⟦C0⟧率先宣布其自研的…": 其 is the organization just named
+                    near = [s for s in slots if s.end <= a and a - s.end <= 8 and s.label in ("Company", "ResearchLab")]
+                    if near:
+                        who, label = near[-1].key, near[-1].label
                 if not any(x <= a < y for x, y in taken):
                     out.append(_Slot(who, label, a, a + len(pm.group(0)), virtual=True))
                     taken.append((a, a + len(pm.group(0))))
@@ -263,13 +269,18 @@ class RelationExtractor:
                 self._add(rels, a, "worksFor", o, where[o], "byline", 0.7)
 
     def _kb_developers(self, sentences, mentions, names, rels):
-        """The KB knows who makes a model; the document must name both, ideally together."""
+        """The KB knows who makes a model (also a family member it does not list: 通义千问3, vivo X100);
+        the document must name both, ideally together."""
         sent_keys = {s.index: {m.entity for m in mentions.get(s.index, [])}
                      for s in sentences}
         doc_keys = set().union(*sent_keys.values()) if sent_keys else set()
+        kind = {m.entity: m.label for ms in mentions.values() for m in ms}
         by_name = {v: k for k, v in names.items()}
+        by_name.update({m.kb_id: m.entity for ms in mentions.values() for m in ms if m.kb_id})
         for sent in sentences:
             for key in sent_keys[sent.index]:
+                if kind.get(key) not in ("AIModel", "Product"):
+                    continue
                 dev = self.kb.developer_of(names.get(key, ""))
                 dev_key = by_name.get(dev.name) if dev else None
                 if not dev_key or dev_key not in doc_keys:

@@ -36,7 +36,7 @@ def ph(kinds: str, name: str | None = None) -> str:
 def ph_list(kinds: str, name: str) -> str:
     """One placeholder or a list of them (``王慧文、李志飞和张三等``), captured as one group."""
     one = rf"⟦{kinds}\d+⟧(?:[（(][^（）()。]{{0,16}}[）)])?"
-    joiner = r"(?:、|和|与|及|以及|,|，)(?:前|原)?(?:⟦[CIULDG]\d+⟧)?[^。⟦⟧，,、]{0,3}?"
+    joiner = r"(?:、|和|与|及|以及|,|，|等[^。⟦⟧，,]{0,10}?[，,]以及)(?:前|原)?(?:⟦[CIULDG]\d+⟧)?[^。⟦⟧，,、]{0,3}?"
     return rf"(?P<{name}>{one}(?:{joiner}{one})*)等?"
 
 
@@ -142,8 +142,33 @@ def verb(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """S … trigger … O: "⟦P0⟧联合创立了⟦C1⟧", "⟦C0⟧、⟦C1⟧等车企宣布接入⟦M2⟧"."""
     adverbs = alt(lx.FOUND_ADVERBS, ("正式", "已", "已经", "率先", "相继", "陆续", "先后", "又", "还", "也", "再次", "全面", "深度"))
     pattern = (rf"{ph_list(rule.subject, 's')}{GAP}(?:{adverbs})*{alt(rule.triggers)}(?:了|过|出)?"
-               rf"{NEAR}{ph(rule.object, 'o')}")
+               rf"{NEAR}(?:⟦C\d+⟧\s?)?{ph(rule.object, 'o')}(?!\s?⟦M)")
     yield from _pairs(rule, ctx, pattern, list_objects=rule.predicate in ("developed", "uses"))
+
+
+def launch_kind(rule: Rule, ctx: Ctx) -> Iterator[Match]:
+    """S trigger … a word for a model, then O: "⟦C0⟧发布了⟦M1⟧级主力模型⟦M2⟧", "⟦C0⟧开源最新的推理模型：⟦M1⟧"."""
+    pattern = (rf"{ph(rule.subject, 's')}{GAP}{alt(rule.triggers)}(?:了)?[^。，,；;]{{0,24}}?"
+               rf"{alt(lx.MODEL_KINDS, lx.PRODUCT_KINDS)}[:：\s]?{ph(rule.object, 'o')}")
+    yield from _pairs(rule, ctx, pattern, list_objects=True)
+
+
+def finish_adoption(rule: Rule, ctx: Ctx) -> Iterator[Match]:
+    """S 完成/实现(与) O … trigger: "⟦C0⟧已完成⟦C1⟧全系列模型的接入工作"; S 与 O … trigger: "⟦C0⟧宣布与⟦C1⟧展开深度融合"."""
+    pattern = (rf"{ph(rule.subject, 's')}{GAP}(?:(?:完成|实现)(?:了)?(?:与|和)?|(?:与|和|同))(?:⟦C\d+⟧\s?)?"
+               rf"{ph(rule.object, 'o')}(?!\s?⟦M)[^。⟦⟧，,；;]{{0,16}}?{alt(rule.triggers)}")
+    yield from _pairs(rule, ctx, pattern)
+
+
+def deploy_on(rule: Rule, ctx: Ctx) -> Iterator[Match]:
+    """… 在 R 上 trigger O: the product runs the model, and so does the maker named before it:
+    "⟦C0⟧已在⟦R1⟧等芯片上部署⟦M2⟧"."""
+    pattern = (rf"(?:{ph(rule.subject, 's')}[^。⟦⟧]{{0,12}}?)?在{ph('R', 'r')}[^。⟦⟧]{{0,10}}?(?:上|中|里)"
+               rf"{alt(rule.triggers)}(?:了)?{NEAR}{ph(rule.object, 'o')}")
+    for m in _rx(pattern).finditer(ctx.tagged):
+        o = ctx.slot(m.group("o"))
+        for s in [ctx.slot(m.group("r"))] + ([ctx.slot(m.group("s"))] if m.group("s") else []):
+            yield s, o, rule.predicate
 
 
 def relative(rule: Rule, ctx: Ctx) -> Iterator[Match]:
@@ -392,11 +417,14 @@ RULES: list[Rule] = [
       "青禾智能昨天发布了推理模型Tiro-2。", ("青禾智能", "developed", "Tiro-2")),
     R("developed-rel", "developed", MAKER, MOD, lx.LAUNCH_VERBS, 0.75, relative,
       "青禾智能开源的推理模型Tiro-2表现不错。", ("青禾智能", "developed", "Tiro-2")),
+    R("developed-kind", "developed", MAKER, MOD, lx.LAUNCH_VERBS, 0.8, launch_kind,
+      "青禾智能昨天开源了最新的多模态推理模型：Tiro-2。", ("青禾智能", "developed", "Tiro-2")),
     R("developed-is-by", "developed", MAKER, MOD, lx.LAUNCH_VERBS, 0.75, object_is_by,
       "Tiro-2是青禾智能上周发布的推理模型。", ("青禾智能", "developed", "Tiro-2")),
-    R("developed-examples", "developed", MAKER, MOD, ("做", "推出", "发布", "开发", "打造", "上线"), 0.75, examples,
+    R("developed-examples", "developed", MAKER, MOD, ("做", "推出", "发布", "开发", "打造", "上线", "携", "亮相", "展示"),
+      0.75, examples,
       "青禾智能做过不少产品，比如写作助手“妙语”和绘画工具“墨韵”。", ("青禾智能", "developed", "墨韵")),
-    R("developed-owner", "developed", MAKER, MOD, ("的", "旗下的", "旗下", "家的", "自研的", "自主研发的", "新一代", "最新的"),
+    R("developed-owner", "developed", "[CILGI]", MOD, ("的", "旗下的", "旗下", "家的", "自研的", "自主研发的", "新一代", "最新的"),
       0.7, owner_name, "在发布会上，腾讯混元的新版本吸引了很多开发者。", ("腾讯", "developed", "混元")),
     # adoption
     R("uses-verb", "uses", ADOPTER, "[MC]", lx.ADOPT_VERBS, 0.75, verb,
@@ -405,6 +433,10 @@ RULES: list[Rule] = [
       "DeepSeek大模型将陆续搭载在远山、青禾等品牌的车型上。", ("青禾", "uses", "DeepSeek")),
     R("uses-listed-after", "uses", ADOPTER, "[MC]", ("融合", "合作", "接入", "适配"), 0.7, adopters_after,
       "已有十余家车企宣布与DeepSeek深度融合，包括远山汽车、青禾汽车等。", ("青禾汽车", "uses", "DeepSeek")),
+    R("uses-finished", "uses", ADOPTER, "[MC]", ("接入", "融合", "适配", "集成", "部署", "对接"), 0.7, finish_adoption,
+      "远山汽车已经完成DeepSeek全系列模型的接入工作。", ("远山汽车", "uses", "DeepSeek")),
+    R("uses-deployed-on", "uses", ADOPTER, "M", ("部署", "运行", "搭载", "适配", "跑通"), 0.7, deploy_on,
+      "青禾智能已在自家的灵犀芯片上部署通义千问。", ("灵犀芯片", "uses", "通义千问")),
     R("uses-with-model", "uses", ADOPTER, "M", ("合作", "融合", "适配"), 0.7, pair_with,
       "远山汽车还与通义千问展开合作。", ("远山汽车", "uses", "通义千问")),
     # partnership
