@@ -13,15 +13,17 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from rdflib import Graph
+
 from .corpus import CorpusError, iter_corpus, shown
-from .entities import resolve
 from .files import stage_file, write_atomic
 from .kb import load_kb
-from .mentions import extract_mentions
 from .normalize import normalize
 from .pipeline import build_nlp
 from .rdf import build_graph
+from .records import Entity, FundingRound, Mention, NormalizedDoc, Relation
 from .relations import RelationExtractor
+from .stages import doc_facts, doc_mentions, merge_relations, resolve_entities
 
 TTL, EXTRACTIONS, INVALID = "kg.ttl", "extractions.jsonl", "kg.invalid.ttl"
 BUILD_RECORD = "build.json"     # the hashes of the outputs one build wrote together
@@ -31,15 +33,15 @@ WRITE_CHECK = "write-check"
 
 @dataclass
 class BuildResult:
-    docs: list = field(default_factory=list)
-    entities: list = field(default_factory=list)
-    relations: list = field(default_factory=list)
-    funding: list = field(default_factory=list)
-    mentions: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-    timings: dict = field(default_factory=dict)
+    docs: list[NormalizedDoc] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    funding: list[FundingRound] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
     backend: str = ""
-    graph: object = None
+    graph: Graph | None = None
 
 
 @contextmanager
@@ -73,26 +75,19 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
     for i, doc in enumerate(res.docs, 1):
         say(f"[{i}/{len(res.docs)}] {doc.doc_id}: {len(doc.sentences)} sentences")
         with _timed(res.timings, "ner+mentions"):
-            by_sent = {}
-            for sent, sdoc in zip(doc.sentences, nlp.pipe(s.text for s in doc.sentences)):
-                by_sent[sent.index] = extract_mentions(sdoc, sent)
-                res.mentions.extend(by_sent[sent.index])
-        per_doc.append(by_sent)
+            per_doc.append(doc_mentions(nlp, doc))
+            res.mentions.extend(m for ms in per_doc[-1].values() for m in ms)
     with _timed(res.timings, "entity resolution"):
-        res.entities, key_of = resolve(res.mentions, kb)
+        res.entities = resolve_entities(res.mentions, kb)
         names = {e.iri_key: e.name for e in res.entities}
     with _timed(res.timings, "relations"):
         extractor = RelationExtractor(kb, min_confidence)
-        merged: dict[tuple, object] = {}
-        for doc, by_sent in zip(res.docs, per_doc):
-            rels, rounds = extractor.extract_doc(doc.sentences, by_sent, key_of, names)
-            for r in rels:
-                if (r.subject, r.predicate, r.object) in merged:
-                    merged[(r.subject, r.predicate, r.object)].evidence.extend(r.evidence)
-                else:
-                    merged[(r.subject, r.predicate, r.object)] = r
-            res.funding.extend(rounds)
-        res.relations = sorted(merged.values(), key=lambda r: (r.predicate, r.subject, r.object))
+        relations: list[Relation] = []
+        for doc, mentions in zip(res.docs, per_doc):
+            facts = doc_facts(extractor, doc, mentions, names)
+            relations += facts.relations
+            res.funding.extend(facts.funding)
+        res.relations = merge_relations(relations)
     with _timed(res.timings, "rdf"):
         res.graph = build_graph(res.docs, res.entities, res.relations, res.funding)
     return res
@@ -106,9 +101,8 @@ def write_outputs(res: BuildResult, out: Path) -> dict[str, Path]:
         # the normalized text makes the file self-contained: mention offsets point into it
         lines.append({"kind": "document", "doc": doc.doc_id, "meta": doc.meta, "stats": doc.stats,
                       "sentences": len(doc.sentences), "text": doc.text})
-    entity_of = {id(m): e.iri_key for e in res.entities for m in e.mentions}
     for m in res.mentions:
-        lines.append({"kind": "mention", **asdict(m), "entity": entity_of.get(id(m))})
+        lines.append({"kind": "mention", **asdict(m)})
     for e in res.entities:
         lines.append({"kind": "entity", "key": e.iri_key, "name": e.name, "type": e.type,
                       "aliases": e.aliases, "mentions": len(e.mentions)})

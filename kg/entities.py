@@ -73,8 +73,8 @@ def _person_alias_target(m: Mention, full_names: list[str]) -> str | None:
     return hits[0] if len(set(hits)) == 1 else None
 
 
-def resolve(mentions: list[Mention], kb: KnowledgeBase) -> tuple[list[Entity], dict[int, str]]:
-    """Return the entities and a map id(mention) -> entity key."""
+def resolve(mentions: list[Mention], kb: KnowledgeBase) -> list[Entity]:
+    """Return the entities and set ``entity`` on every mention (None for one that names nothing)."""
     # 1. a cluster key per mention
     by_doc_person: dict[str, list[str]] = defaultdict(list)
     for m in mentions:
@@ -135,4 +135,6 @@ def resolve(mentions: list[Mention], kb: KnowledgeBase) -> tuple[list[Entity], d
         used_slugs.add(key)
         key_of_cluster[cluster] = key
         entities.append(Entity(key, name, etype, aliases, ms))
-    return entities, {mid: key_of_cluster[c] for mid, c in cluster_of.items()}
+    for m in mentions:
+        m.entity = key_of_cluster.get(cluster_of.get(id(m), ""))
+    return entities

@@ -47,12 +47,28 @@ class KnowledgeBase:
                                        (row.get("developer") or "").strip() or None))
         return cls(entries)
 
+    @property
+    def model_makers(self) -> set[str]:
+        """Names of the organizations the KB lists as developers of a model."""
+        return {e.developer for e in self.entries if e.type == "AIModel" and e.developer}
+
     def lookup(self, name: str) -> KBEntry | None:
         return self._by_key.get(norm_key(name))
 
     def developer_of(self, name: str) -> KBEntry | None:
+        """The maker of a KB model or product, or of a member named after a KB family or company
+        (``通义千问3`` -> 阿里巴巴, ``vivo X100`` -> vivo)."""
         e = self.lookup(name)
-        return self.lookup(e.developer) if e and e.developer else None
+        if e:
+            return self.lookup(e.developer) if e.developer else None
+        key = norm_key(name)
+        for cut in range(len(key) - 1, 1, -1):
+            head = self._by_key.get(key[:cut])
+            if head and head.type in ("AIModel", "Product") and head.developer:
+                return self.lookup(head.developer)
+            if head and head.type == "Company":
+                return head
+        return None
 
 
 @lru_cache(maxsize=4)

@@ -11,6 +11,7 @@ import re
 from spacy.tokens import Doc, Span
 
 from .kb import ORG_TYPES as ORG_CLASSES
+from .kb import load_kb
 from .records import Mention, Sentence
 
 PRIORITY = {"kb": 0, "cue": 1, "ner": 2}
@@ -24,7 +25,10 @@ ORG_SUFFIXES = [
 ]
 PLACE = re.compile(r"^(中国|美国|日本|韩国|英国|法国|德国|欧洲|印度|硅谷|北京|上海|深圳|杭州|广州|香港|台湾|"
                    r"海外|国内|全球|世界)$|[国省市县区州]$")
-JUNK_ORG = re.compile(r"^[A-Z]{2,5}$|^[A-Za-z]+$|^(生成式AI|语音识别|大公司|大厂|大模型|人工智能|AI|新时代)$|"
+JUNK_ORG = re.compile(r"^(?:具身智能|人工智能|自动驾驶|机器人|AI|大模型|芯片|科技|技术|互联网|智能|创业|初创)+(?:技术|科技)?"
+                      r"(?:公司|企业|厂商)$|^(?:联创|高管|合伙人|创始人|同事|团队)$|^(?:已|累计|共|还|再|又|已经)|"
+                      r"^(?:产业|引导|政府|母|子|专项|并购|旗下|一只|多家|知名|该|这只)(?:基金|资本|投资|集团)$|"
+                      r"^(?:具身|人工|通用|端侧|机器|群体|混合|增强|决策|感知|认知|更|.*人工)智能$|[年月日]内|^[A-Z]{2,5}$|^[A-Za-z]+$|^(生成式AI|语音识别|大公司|大厂|大模型|人工智能|AI|新时代)$|"
                       r"^.{0,4}(公司|企业|办公室|团队|部门)$|^(从|在|对|和)|技术$|很多|一些|这个|那个|相信|觉得|认为|"
                       r"^(一部分|大部分|小部分|部分|其中|所有|每个|各个|不少|许多)")
 # "一家AI公司": a generic term before 公司 is not a company name
@@ -34,6 +38,14 @@ LAB_TAIL = re.compile(r"^[\u4e00-\u9fffA-Za-z]{0,4}?(?:实验室|研究院|研�
 NOT_PERSON = re.compile(r"[\dA-Za-z]{1}$|^(老板|总理|主席|大佬|同学|老师|先生|女士)$")
 
 
+# "通义千问3", "Llama 2", "GLM-4.5", "Qwen-VL": a KB model family with a version or variant is a
+# member of that family, an entity of its own (not parameter counts: "通义千问18亿")
+VERSION_TAIL = re.compile(r"^(?:[-. ]?V?\d+(?:\.\d+)*(?![\d.])[A-Za-z]?(?![亿万千百个年月日元%])(?:-[A-Za-z]+)*|-[A-Za-z]+(?:-[A-Za-z0-9]+)*)")
+# "vivo X100", "DeepSeek V3": a maker's name with a model code is a product (a model when the
+# maker is known for models)
+MODEL_CODE = re.compile(r"^\s?[A-Z]{1,2}\d+(?:\.\d+)?[A-Za-z]?(?:\s(?:Pro|Max|Ultra|Plus|Lite|Mini))?(?![A-Za-z0-9])")
+# "某某创投", "某某战投": the venture arm of a KB company is an investor of its own
+FUND_TAIL = re.compile(r"^(?:创投|战投|资本|基金|产业基金)(?![\u4e00-\u9fff]{0,2}(?:公司|部))")
 # NER often stops before the company-kind word: "星云" + "智能"
 ORG_TAIL = re.compile(r"^(?:智能|科技|集团|网络|数据|机器人|技术|控股|资本|基金|创投|实验室|研究院|大学|影像|软件)")
 # "金山网络" and "金山安全" are companies of their own, not the KB's 金山
@@ -51,9 +63,19 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
     """(ontology class, kb name, end offset) for a span, or None for junk."""
     text = span.text.strip()
     if source == "kb":
-        tail = LAB_TAIL.match(span.doc.text[span.end_char:]) if span.label_ in ORG_CLASSES else None
+        tail = LAB_TAIL.match(span.doc.text[span.end_char:])
         if tail:
             return "ResearchLab", None, span.end_char + len(tail.group(0))
+        code = MODEL_CODE.match(span.doc.text[span.end_char:]) if span.label_ == "Company" else None
+        if code:
+            maker = span.kb_id_ in load_kb().model_makers
+            return ("AIModel" if maker else "Product"), None, span.end_char + len(code.group(0))
+        version = VERSION_TAIL.match(span.doc.text[span.end_char:]) if span.label_ in ("AIModel", "Product") else None
+        if version:
+            return span.label_, None, span.end_char + len(version.group(0))
+        fund = FUND_TAIL.match(span.doc.text[span.end_char:]) if span.label_ in ORG_CLASSES else None
+        if fund:
+            return "InvestmentFirm", None, span.end_char + len(fund.group(0))
         sub = SUBSIDIARY_TAIL.match(span.doc.text[span.end_char:]) if span.label_ == "Company" else None
         if sub:
             return "Company", None, span.end_char + len(sub.group(0))
@@ -62,7 +84,7 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
         if span.label_ == "Company" and (GENERIC_TERM.match(text) or
                                          re.search(r"[\u4e00-\u9fff]", text) and JUNK_ORG.search(text)):
             return None
-        return span.label_, None, span.end_char
+        return (type_org(text) if span.label_ == "Company" else span.label_), None, span.end_char
     if span.label_ == "PER":
         if len(text) < 2 or len(text) > 12 or NOT_PERSON.search(text) and not re.search(r"[A-Za-z]{2,} [A-Za-z]", text):
             return None
@@ -77,6 +99,68 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
     return None
 
 
+# A list shares its kind: "A、B、C等车企" or a list most of whose members are already typed
+LIST_LEAD = re.compile(r"[，,：:；;（(“\"\s—]|在|包括|例如|比如|以及|还有|涵盖|其中|投资方|领投方|跟投方|参投方|如|有|由|是|为|和|与|及")
+LIST_HEAD = re.compile(r"^(?P<item>.+?)(?=等|和|及|与|以及|[，,。；;：:）)”\"\s]|的|$)")
+LIST_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·\- ]{0,7}")
+LIST_KIND_AFTER = [(re.compile(r"^等+(?:\d+余?家|多家|[一二三四五六七八九十几数]+家)?[^，,。；;]{0,6}?(?:企业|公司|车企|厂商|品牌|大厂|巨头|平台|独角兽)"), "Company"),
+                   (re.compile(r"^等+(?:\d+余?家|多家|[一二三四五六七八九十几数]+家)?[^，,。；;]{0,6}?(?:投资机构|机构|资方|投资方|基金|股东)"), "InvestmentFirm"),
+                   (re.compile(r"^等+[^，,。；;]{0,6}?(?:大模型|模型)"), "AIModel")]
+_LIST_STOP = re.compile(r"[我你他她它这那是的了在有做个些也都就还所比如以为被把让从对说要将已于年月日宣布完成]")
+
+
+def _list_members(text: str, taken: list[tuple[int, int]], typed: dict[tuple[int, int], str]) -> list[tuple[int, int, str]]:
+    """Members of "、" lists that no component found, typed like the list (sentence offsets)."""
+    out = []
+    pieces, pos = [], 0
+    for part in text.split("、"):
+        pieces.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    chains, cur = [], []
+    for i, (a, b) in enumerate(pieces):
+        cur.append((a, b))
+        if i == len(pieces) - 1 or re.search(r"[，,。；;：:]", text[a:b]) and len(cur) > 1:
+            chains.append(cur)
+            cur = [(a, b)]
+    for chain in chains:
+        if len(chain) < 2:
+            continue
+        items = []
+        for j, (a, b) in enumerate(chain):
+            if j == 0:
+                known = next(((x, y) for (x, y) in typed if y == b and a <= x), None)
+                if known:
+                    items.append(known)
+                    continue
+                leads = list(LIST_LEAD.finditer(text[a:b]))
+                a = a + (leads[-1].end() if leads else 0)
+            elif j == len(chain) - 1:
+                known = next(((x, y) for (x, y) in typed if x == a and y <= b), None)
+                if known:
+                    items.append(known)
+                    tail_at = known[1]
+                    continue
+                m = LIST_HEAD.match(text[a:b])
+                b = a + m.end("item") if m else a
+            items.append((a, b))
+        tail_at = items[-1][1]
+        kinds = [typed[i] for i in items if i in typed]
+        label = next((lab for rx, lab in LIST_KIND_AFTER if rx.match(text[tail_at:])), None)
+        if label is None:
+            common = max(set(kinds), key=kinds.count) if kinds else None
+            latin = all(re.fullmatch(r"[A-Za-z][A-Za-z0-9.\- ]+", text[a:b].strip()) for a, b in items)
+            if not common or (kinds.count(common) < 2 and not latin) or kinds.count(common) * 2 < len(items):
+                continue        # a list of Latin names is typed by one known member ("⟦M⟧、ENIRE Lite")
+            label = common
+        for a, b in items:
+            name = text[a:b].strip()
+            if (a, b) in typed or not LIST_ITEM.fullmatch(name) or len(name) < 2 or _LIST_STOP.search(name) \
+                    or any(a < y and x < b for x, y in taken):
+                continue
+            out.append((a, b, label))
+    return out
+
+
 def extract_mentions(doc: Doc, sentence: Sentence) -> list[Mention]:
     cands = []
     for source in PRIORITY:
@@ -84,6 +168,12 @@ def extract_mentions(doc: Doc, sentence: Sentence) -> list[Mention]:
             typed = _candidate(span, source)
             if typed:
                 cands.append((PRIORITY[source], -(typed[2] - span.start_char), span, source, typed))
+    # "上汽通用" in a list: NER's longer name beats the KB's "上汽" that starts it
+    kb_spans = [(c[2].start_char, c[4][2]) for c in cands if c[3] == "kb"]
+    for i, c in enumerate(cands):
+        if c[3] == "ner" and c[4][0] != "Person" and re.match(r"[、，,。；;和及与等]", doc.text[c[4][2]:c[4][2] + 1] or "。") \
+                and any(a == c[2].start_char and b < c[4][2] for a, b in kb_spans):
+            cands[i] = (-1, *c[1:])
     cands.sort(key=lambda c: (c[0], c[1], c[2].start_char))
     taken: list[tuple[int, int]] = []
     out = []
@@ -94,4 +184,8 @@ def extract_mentions(doc: Doc, sentence: Sentence) -> list[Mention]:
         taken.append((a, b))
         out.append(Mention(sentence.doc_id, sentence.index, sentence.start + a, sentence.start + b,
                            doc.text[a:b], label, source, kb_name))
+    typed = {(m.start - sentence.start, m.end - sentence.start): m.label for m in out}
+    for a, b, label in _list_members(doc.text, taken + sentence.garbled, typed):
+        out.append(Mention(sentence.doc_id, sentence.index, sentence.start + a, sentence.start + b,
+                           doc.text[a:b], label, "list"))
     return sorted(out, key=lambda m: m.start)

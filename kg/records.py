@@ -46,6 +46,7 @@ class Mention:
     label: str                  # ontology class local name
     source: str                 # component that produced it: lac, hanlp, kb, pattern
     kb_id: str | None = None    # canonical KB name when linked
+    entity: str | None = None   # Entity.iri_key, set by entity resolution (None: no entity)
 
 
 @dataclass

@@ -11,69 +11,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from .kb import KnowledgeBase
+from .lexicon import COMPETE_WORDS, alt
 from .money import find_money
 from .records import Evidence, FundingRound, Mention, Relation, Sentence
-
-KIND = {"Person": "P", "Company": "C", "InvestmentFirm": "I", "University": "U", "ResearchLab": "L",
-        "MediaOutlet": "D", "Organization": "G", "AIModel": "M", "Product": "R"}
-ORG, PER, MOD = "[CIULDG]", "P", "[MR]"
-MAKER = "[CILG]"
-
-
-def ph(kinds: str, name: str | None = None) -> str:
-    body = rf"{kinds}\d+" if not name else rf"(?P<{name}>{kinds}\d+)"
-    return "⟦" + body + "⟧"
-
-
-def ph_list(kinds: str, name: str) -> str:
-    """One placeholder or a list of them (``王慧文、李志飞和张三等``), captured as one group."""
-    one = rf"⟦{kinds}\d+⟧"
-    return rf"(?P<{name}>{one}(?:(?:、|和|与|及|以及|,|，){one})*)等?"
-
-
-FOUNDER = r"联合创始人|共同创始人|创始人|创办人|联合创办人"
-CEO = r"CEO|首席执行官"
-OTHER_ROLE = (r"首席[^\s，,、。⟦⟧（）()]{0,6}?(?:科学家|官|架构师)|首席科学家|首席技术官|CTO|COO|CFO|总裁|副总裁|董事长|总经理|合伙人|科学家|研究员|工程师|"
-              r"产品经理|员工|高管|负责人|掌门人|总监|主编|记者|编辑|研究科学家")
-ROLE = rf"(?:{FOUNDER}|{CEO}|{OTHER_ROLE})"
-ROLES = rf"{ROLE}(?:(?:兼|、|和|及|&|/)?{ROLE})*"
-GAP = r"[^。⟦⟧]{0,12}?"          # a short stretch inside one clause, no other mention
-NEAR = r"[^。，,；;⟦⟧]{0,12}?"
+from .rules import GAP, KIND, NEAR, ORG, RULES, Ctx, ph, ph_list
+from .rules import Slot as _Slot
 
 # (rule name, predicate, regex with groups s and o, confidence)
 VERB_RULES = [
-    ("founded-verb", "founded", rf"{ph_list(PER, 's')}{GAP}(?:联合|共同|一起|一手|亲手)?(?:创立|创办|创建|成立|创设)(?:了)?{NEAR}{ph(ORG, 'o')}", 0.85),
-    ("founded-rel", "founded", rf"{ph(PER, 's')}{GAP}(?:创立|创办|创建)的{NEAR}(?:公司|企业)?{ph(ORG, 'o')}", 0.85),
-    ("worksFor-join", "worksFor", rf"{ph(PER, 's')}{GAP}(?:加入|加盟|就职于|任职于|供职于|入职|去了)(?:了)?{NEAR}{ph(ORG, 'o')}", 0.8),
-    ("worksFor-left", "worksFor", rf"{ph(PER, 's')}{GAP}从{NEAR}{ph(ORG, 'o')}{NEAR}(?:离职|辞职|出来|离开)", 0.8),
-    ("worksFor-at", "worksFor", rf"{ph(PER, 's')}{GAP}在{ph(ORG, 'o')}{NEAR}(?:工作|任职|上班|做研究)", 0.75),
-    ("educatedAt-grad", "educatedAt", rf"{ph(PER, 's')}{GAP}(?:毕业于|就读于|考入|求学于|师从于){ph('U', 'o')}", 0.85),
-    ("educatedAt-verb", "educatedAt", rf"{ph(PER, 's')}{GAP}(?:在|于|进入){ph('U', 'o')}{NEAR}(?:读博|读书|攻读|毕业|学习|求学|博士|硕士|本科|读研)", 0.85),
-    ("educatedAt-appos", "educatedAt", rf"{ph(PER, 's')}[^。⟦⟧]{{0,30}}{ph('U', 'o')}[^。，,⟦⟧]{{0,8}}?(?:博士|硕士|本科|毕业|校友|学士)", 0.75),
-    ("developed-verb", "developed", rf"{ph(MAKER, 's')}{GAP}(?:发布|推出|开源|研发|开发|训练|做出|搞出|打造|上线|造出|做了)(?:了|出)?{NEAR}{ph(MOD, 'o')}", 0.8),
-    ("developed-examples", "developed", rf"{ph(MAKER, 's')}{GAP}(?:做过|做了|推出过?|发布过?|开发过?|打造过?)"
-                           rf"[^。⟦⟧]{{0,20}}?(?:比如|例如|如|包括)[^。⟦⟧]{{0,12}}?{ph(MOD, 'o')}", 0.75),
-    ("developed-poss", "developed", rf"{ph(MAKER, 's')}(?:的|旗下的?|家的)(?:大模型|模型|产品)?{ph(MOD, 'o')}", 0.7),
-    ("uses-verb", "uses", rf"{ph('[CIULDGR]', 's')}{GAP}(?:接入|拥抱|采用|使用|基于|部署|集成|用上|调用|引入)(?:了)?{NEAR}{ph('M', 'o')}", 0.75),
-    ("partnersWith", "partnersWith", rf"{ph(ORG, 's')}(?:与|和|同|跟|携手|联手){ph(ORG, 'o')}{GAP}(?:合作|战略合作|联手|携手|结盟|共建|联合)", 0.8),
     ("investedIn-verb", "investedIn", rf"{ph_list('[PICG]', 's')}{GAP}(?:领投|跟投|参投|投资(?![人者方机])|注资|入股|押注)(?:了)?{NEAR}{ph(ORG, 'o')}", 0.8),
 ]
 VERB_RULES = [(n, p, re.compile(rx), c) for n, p, rx, c in VERB_RULES]
-LIST_PREDICATES = ("developed", "uses", "investedIn")
-DEGREE = r"博士|硕士|本科|学士|毕业生|校友|博士后"
-QUALIFIER = r"[^，,。；;⟦⟧“”\"（）()、]{0,6}?"     # 总部, 中国区, AI, 计算机系, 的两位
-APPOS_LINK = re.compile(rf"(?:前|原)?[“\"]?{ph(ORG, 'o')}{QUALIFIER}(?P<roles>{ROLES})[”\"]?[、，,\s兼及和&]*$")
-PERSON_ROLE = re.compile(rf"{ph(PER, 's')}[，,（(\s]*(?:(?:是|为|担任|出任|作为|任|现任|曾任|身为|曾是)\s*)?"
-                         rf"(?:美国|中国|英国)?(?:前|原)?{ph(ORG, 'o')}{QUALIFIER}(?P<roles>{ROLES}|{DEGREE})")
-# "…是出门问问创始人、CEO，美国约翰霍普金斯大学计算机系博士，前Google总部科学家"
-ROLE_CHAIN = re.compile(rf"[、，,\s]*(?:美国|中国|英国)?(?:前|原)?{ph(ORG, 'o')}{QUALIFIER}(?P<roles>{ROLES}|{DEGREE})")
-ZERO_SUBJECT = re.compile(rf"(?:^|[，,；;])(?:随后|后来|之后|并且?|又|再|还|曾|先后|亲自)*"
-                          rf"(?:(?P<verb>(?:联合|共同)?(?:创立|创办|创建)(?:了)?){NEAR}{ph(ORG, 'o')}"
-                          rf"|(?:出任|担任|任)(?:了)?{ph(ORG, 'o2')}{QUALIFIER}(?P<roles>{ROLES}))")
-COMPETE = re.compile(r"竞争对手|对手|竞品|对标|PK|pk|抗衡|竞争(?!力)|较量|比拼|叫板|对抗|威胁|赶超|追赶|打擂|掰手腕")
+LIST_PREDICATES = ("investedIn",)
+COMPETE = re.compile(alt(COMPETE_WORDS))
 # X is the one named side; the template is filled in per sentence
 COMPETE_ONE_SIDE = (r"X(?:这样的|这种|等)(?:竞争)?对手|(?:跟|和|与|同)X[^。⟦⟧]{0,8}?(?:对标|竞争(?!力)|PK|抗衡|较量)"
                     r"|X[^。⟦⟧]{0,6}?(?:是|成为)[^。⟦⟧]{0,6}?(?:竞争)?对手|(?:对标|PK|抗衡)X")
@@ -86,36 +38,16 @@ PRONOUN = re.compile(r"(?<![其])[他她](?![们人])")
 FIRST_PERSON = re.compile(r"我(?![们国])")
 SECOND_PERSON = re.compile(r"你(?![们好])")
 FIRST_PERSON_PLURAL = re.compile(r"我们(?!国)")
+# "该公司", "这家公司", a clause-initial "公司", "其" before what it owns or does
+ORG_PRONOUN = re.compile(r"该公司|这家公司|(?:(?<=^)|(?<=[，,。；;]))公司(?!的?(?:首席|CEO|董事长|总裁|创始人|联合创始人|副总裁|CTO))"
+                         r"|(?<![与尤极])其(?=自主|自研|旗下|最新|推出|发布|开源|的|新)")
 
 
 def _list_tail(tagged: str, pos: int, pred: str) -> str:
-    """The rest of a list after an object: "推出了⟦M1⟧、⟦M2⟧和⟦M3⟧" -> "⟦M2⟧和⟦M3⟧"."""
-    kinds = MOD if pred in ("developed", "uses") else ORG
-    item = rf"[”\"」》]?(?:、|和|及|与|以及|，|,)[^。⟦⟧，,、]{{0,10}}?⟦{kinds}\d+⟧"
+    """The rest of a list after an object: "⟦I1⟧、⟦I2⟧和⟦I3⟧" -> "⟦I2⟧和⟦I3⟧"."""
+    item = rf"[”\"」》]?(?:、|和|及|与|以及|，|,)[^。⟦⟧，,、]{{0,10}}?⟦{ORG}\d+⟧"
     m = re.match(rf"(?:{item})+", tagged[pos:]) if pred in LIST_PREDICATES else None
     return m.group(0) if m else ""
-
-
-def role_predicates(roles: str, org_label: str = "Company") -> list[str]:
-    if re.fullmatch(DEGREE, roles):
-        return ["educatedAt"] if org_label == "University" else []
-    preds = []
-    if re.search(FOUNDER, roles):
-        preds.append("founded")
-    if re.search(CEO, roles):
-        preds.append("ceoOf")
-    if re.search(OTHER_ROLE, re.sub(rf"{FOUNDER}|{CEO}", "", roles)):
-        preds.append("worksFor")
-    return preds
-
-
-@dataclass
-class _Slot:
-    key: str            # entity key
-    label: str
-    start: int          # document offsets
-    end: int
-    virtual: bool = False
 
 
 class RelationExtractor:
@@ -124,42 +56,42 @@ class RelationExtractor:
     def __init__(self, kb: KnowledgeBase, min_confidence: float = 0.0):
         self.kb = kb
         self.min_confidence = min_confidence
+        self.names: dict[str, str] = {}
 
     # ------------------------------------------------------------------ per document
     def extract_doc(self, sentences: list[Sentence], mentions: dict[int, list[Mention]],
-                    key_of: dict[int, str], names: dict[str, str]):
-        """``mentions`` maps sentence index -> mentions; ``key_of`` id(mention) -> entity key;
+                    names: dict[str, str]) -> tuple[list[Relation], list[FundingRound]]:
+        """``mentions`` maps sentence index -> resolved mentions (``Mention.entity`` set);
         ``names`` entity key -> canonical name (for KB look-ups)."""
-        persons = Counter(key_of[id(m)] for ms in mentions.values() for m in ms
-                          if m.label == "Person" and id(m) in key_of)
+        mentions = {i: [m for m in ms if m.entity] for i, ms in mentions.items()}
+        self.names = names
+        persons = Counter(m.entity for ms in mentions.values() for m in ms if m.label == "Person")
         total = sum(persons.values())
         main_person = persons.most_common(1)[0][0] if persons and persons.most_common(1)[0][1] >= 0.4 * total else None
-        orgs = Counter(key_of[id(m)] for ms in mentions.values() for m in ms
-                       if m.label in ("Company", "ResearchLab") and id(m) in key_of)
+        orgs = Counter(m.entity for ms in mentions.values() for m in ms if m.label in ("Company", "ResearchLab"))
         # Two passes: the first finds whom each person founded or runs, so that the second can
         # read "我们" in that person's lines as their company.
-        rels, _ = self._pass(sentences, mentions, key_of, main_person, orgs, {})
+        rels, _ = self._pass(sentences, mentions, main_person, orgs, {})
         company_of = {}
         for r in sorted(rels.values(), key=lambda r: r.confidence):
             if r.predicate in ("founded", "ceoOf"):
                 company_of[r.subject] = r.object
-        rels, funding = self._pass(sentences, mentions, key_of, main_person, orgs, company_of)
-        self._bylines(sentences[:15], mentions, key_of, rels)
-        self._kb_developers(sentences, mentions, key_of, names, rels)
+        rels, funding = self._pass(sentences, mentions, main_person, orgs, company_of)
+        self._bylines(sentences[:15], mentions, rels)
+        self._kb_developers(sentences, mentions, names, rels)
         return [r for r in rels.values() if r.confidence >= self.min_confidence], \
             [f for f in funding if f.evidence.confidence >= self.min_confidence]
 
-    def _pass(self, sentences, mentions, key_of, main_person, orgs: Counter, company_of: dict):
+    def _pass(self, sentences, mentions, main_person, orgs: Counter, company_of: dict):
         rels: dict[tuple, Relation] = {}
         funding: list[FundingRound] = []
-        last_person = None
+        last_person, last_org = None, None
         recent: list[list[_Slot]] = []
         for sent in sentences:
-            slots = [_Slot(key_of[id(m)], m.label, m.start, m.end) for m in mentions.get(sent.index, [])
-                     if id(m) in key_of]
-            slots += self._virtual_slots(sent, slots, last_person, main_person, company_of)
+            slots = [_Slot(m.entity, m.label, m.start, m.end) for m in mentions.get(sent.index, [])]
+            slots += self._virtual_slots(sent, slots, last_person, main_person, company_of, last_org)
             slots.sort(key=lambda s: s.start)
-            for name, pred, s, o, conf in self._sentence_relations(sent, slots, last_person):
+            for name, pred, s, o, conf in self._sentence_relations(sent, slots, last_person, last_org):
                 self._add(rels, s, pred, o, sent, name, conf)
             self._competition_context(sent, slots, orgs, main_person, rels)
             fr = self._funding(sent, slots, recent)
@@ -169,7 +101,12 @@ class RelationExtractor:
                     self._add(rels, inv, "investedIn", f.recipient, sent, "funding-round", f.evidence.confidence)
             real_persons = [s for s in slots if s.label == "Person" and not s.virtual]
             if real_persons:
-                last_person = real_persons[-1].key
+                # 他/她 in the next sentence is its topic, the person named first
+                last_person = real_persons[0].key
+            real_orgs = [s for s in slots if s.label in ("Company", "ResearchLab") and not s.virtual]
+            if real_orgs:
+                # the topic of the sentence, as for people
+                last_org = _Slot(real_orgs[0].key, real_orgs[0].label, 0, 0, virtual=True)
             recent = (recent + [[s for s in slots if not s.virtual]])[-3:]
         return rels, funding
 
@@ -183,10 +120,10 @@ class RelationExtractor:
             rel.evidence.append(Evidence(sent.doc_id, sent.index, sent.start, sent.end, sent.text, rule,
                                          round(conf, 2)))
 
-    def _virtual_slots(self, sent, slots, last_person, main_person, company_of) -> list[_Slot]:
+    def _virtual_slots(self, sent, slots, last_person, main_person, company_of, last_org) -> list[_Slot]:
         """Pronouns as slots: 他/她 -> the last person named, 我 -> the speaker of the line or the
         article's main person, 你 in someone else's line -> the main person, 我们 -> the company of
-        the speaker (when known)."""
+        the speaker (when known), 该公司/这家公司/其 -> the organization named last."""
         out = []
         taken = [(s.start, s.end) for s in slots]
         speaker, interviewer = None, False
@@ -198,12 +135,18 @@ class RelationExtractor:
         me = speaker or main_person
         rules = [(PRONOUN, last_person, "Person"), (FIRST_PERSON, me, "Person"),
                  (SECOND_PERSON, main_person if interviewer else None, "Person"),
-                 (FIRST_PERSON_PLURAL, company_of.get(me), "Company")]
+                 (FIRST_PERSON_PLURAL, company_of.get(me), "Company"),
+                 (ORG_PRONOUN, last_org.key if last_org else None, last_org.label if last_org else "Company")]
         for rx, who, label in rules:
             if not who:
                 continue
             for pm in rx.finditer(sent.text):
                 a = sent.start + pm.start()
+                if rx is ORG_PRONOUN and pm.group(0) == "其":
+                    # "⟦C0⟧率先宣布其自研的…": 其 is the organization just named
+                    near = [s for s in slots if s.end <= a and a - s.end <= 8 and s.label in ("Company", "ResearchLab")]
+                    if near:
+                        who, label = near[-1].key, near[-1].label
                 if not any(x <= a < y for x, y in taken):
                     out.append(_Slot(who, label, a, a + len(pm.group(0)), virtual=True))
                     taken.append((a, a + len(pm.group(0))))
@@ -220,7 +163,8 @@ class RelationExtractor:
         parts.append(sent.text[pos - sent.start:])
         return "".join(parts)
 
-    def _sentence_relations(self, sent: Sentence, slots: list[_Slot], context_person: str | None):
+    def _sentence_relations(self, sent: Sentence, slots: list[_Slot], context_person: str | None,
+                            focus_org: _Slot | None = None):
         if not slots:
             return
         tagged = self._tag(sent, slots)
@@ -237,60 +181,17 @@ class RelationExtractor:
                 for s in all_slots(m.group("s")):
                     for o in objs:
                         yield name, pred, s.key, o.key, conf_of(conf, s, o)
-        # a clause without its own subject continues the last person's story:
-        # "4年后更名为猎豹移动，随后又创立了猎户星空"
-        for m in ZERO_SUBJECT.finditer(tagged):
-            before = [x for x in all_slots(tagged[:m.start()]) if x.label == "Person"]
-            who = before[-1] if before else (_Slot(context_person, "Person", 0, 0, virtual=True)
-                                             if context_person else None)
-            if who is None:
-                continue
-            org = slots[int((m.group("o") or m.group("o2"))[1:])]
-            preds = ["founded"] if m.group("verb") else role_predicates(m.group("roles") or "")
-            for pred in preds:
-                yield "zero-subject", pred, who.key, org.key, conf_of(0.75, who)
-        for m in PERSON_ROLE.finditer(tagged):
-            s = slots[int(m.group("s")[1:])]
-            links = [(m.group("o"), m.group("roles"))]
-            pos = m.end()
-            while (c := ROLE_CHAIN.match(tagged, pos)):
-                links.append((c.group("o"), c.group("roles")))
-                pos = c.end()
-            for o_tok, roles in links:
-                o = slots[int(o_tok[1:])]
-                for pred in role_predicates(roles, o.label):
-                    yield "role-after-person", pred, s.key, o.key, conf_of(0.85, s, o)
-        # appositive chains: 前Google科学家、出门问问创始人兼CEO李志飞; 真格基金的两位合伙人戴雨森、刘元
-        for pm in re.finditer(ph(PER, "p"), tagged):
-            person = slots[int(pm.group("p")[1:])]
-            prefix = re.sub(r"(?:⟦P\d+⟧、)+$", "", tagged[:pm.start()])
-            while True:
-                m = APPOS_LINK.search(prefix)
-                if not m:
-                    break
-                org = slots[int(m.group("o")[1:])]
-                for pred in role_predicates(m.group("roles"), org.label):
-                    yield "apposition", pred, person.key, org.key, conf_of(0.9, person, org)
-                prefix = prefix[:m.start()]
-        yield from self._competition(tagged, slots)
+        ctx = Ctx(tagged, slots, context_person, focus_org)
+        for rule in RULES:
+            for s, o, pred in rule.find(ctx):
+                if pred == "uses" and o.label != "AIModel" and not self._stands_for_models(o.key):
+                    continue
+                yield rule.name, pred, s.key, o.key, conf_of(rule.confidence, s, o)
 
-    def _competition(self, tagged: str, slots: list[_Slot]):
-        if not COMPETE.search(tagged):
-            return
-        groups = ("CIULDG", "MR", "P")
-        toks = list(re.finditer(r"⟦([A-Z])(\d+)⟧", tagged))
-        for i, a in enumerate(toks):
-            for b in toks[i + 1:]:
-                if not any(a.group(1) in g and b.group(1) in g for g in groups):
-                    continue
-                between = tagged[a.end():b.start()]
-                after = tagged[b.end():b.end() + 15].split("。")[0]
-                if len(between) > 25 or ("⟦P" in between and a.group(1) != "P"):
-                    continue
-                if COMPETE.search(between) or (re.fullmatch(r"[与和跟同、及对]", between) and COMPETE.search(after)):
-                    sa, sb = slots[int(a.group(2))], slots[int(b.group(2))]
-                    conf = 0.8 - 0.25 * (sa.virtual or sb.virtual)
-                    yield "compete-pair", "competesWith", sa.key, sb.key, conf
+    def _stands_for_models(self, key: str) -> bool:
+        """An organization the text may name for its models (接入DeepSeek): the KB knows models it made."""
+        entry = self.kb.lookup(self.names.get(key, ""))
+        return bool(entry) and entry.name in self.kb.model_makers
 
     def _competition_context(self, sent, slots, orgs: Counter, main_person, rels):
         """One side named ("哪怕对Google这样的竞争对手", "跟DeepSeek也不能对标", "遇到了梁文锋这样的
@@ -351,30 +252,35 @@ class RelationExtractor:
         return out
 
     # ------------------------------------------------------------------ document level
-    def _bylines(self, head: list[Sentence], mentions, key_of, rels):
+    def _bylines(self, head: list[Sentence], mentions, rels):
         authors, outlets, where = [], [], {}
         for sent in head:
-            ms = [m for m in mentions.get(sent.index, []) if id(m) in key_of]
+            ms = mentions.get(sent.index, [])
             if BYLINE_PERSON.search(sent.text):
-                authors += [key_of[id(m)] for m in ms if m.label == "Person"]
+                authors += [m.entity for m in ms if m.label == "Person"]
             for m in ms:
                 # "出品丨腾讯新闻", or a title line "…大会 | 甲子光年"
                 if m.label == "MediaOutlet" and (BYLINE_OUTLET.search(sent.text) or re.search(
                         r"[|丨]\s*$", sent.text[:m.start - sent.start])):
-                    outlets.append(key_of[id(m)])
-                    where[key_of[id(m)]] = sent
+                    outlets.append(m.entity)
+                    where[m.entity] = sent
         for a in dict.fromkeys(authors):
             for o in dict.fromkeys(outlets):
                 self._add(rels, a, "worksFor", o, where[o], "byline", 0.7)
 
-    def _kb_developers(self, sentences, mentions, key_of, names, rels):
-        """The KB knows who makes a model; the document must name both, ideally together."""
-        sent_keys = {s.index: {key_of[id(m)] for m in mentions.get(s.index, []) if id(m) in key_of}
+    def _kb_developers(self, sentences, mentions, names, rels):
+        """The KB knows who makes a model (also a family member it does not list: 通义千问3, vivo X100);
+        the document must name both, ideally together."""
+        sent_keys = {s.index: {m.entity for m in mentions.get(s.index, [])}
                      for s in sentences}
         doc_keys = set().union(*sent_keys.values()) if sent_keys else set()
+        kind = {m.entity: m.label for ms in mentions.values() for m in ms}
         by_name = {v: k for k, v in names.items()}
+        by_name.update({m.kb_id: m.entity for ms in mentions.values() for m in ms if m.kb_id})
         for sent in sentences:
             for key in sent_keys[sent.index]:
+                if kind.get(key) not in ("AIModel", "Product"):
+                    continue
                 dev = self.kb.developer_of(names.get(key, ""))
                 dev_key = by_name.get(dev.name) if dev else None
                 if not dev_key or dev_key not in doc_keys:

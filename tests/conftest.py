@@ -33,25 +33,22 @@ def corpus_ttl(corpus_build, tmp_path_factory):
 
 @pytest.fixture()
 def extract(lac_nlp):
-    """Run every stage on a small text and return (entities by name, relation triples by name, rounds)."""
-    from kg.entities import resolve
+    """Run every stage on a small text and return (entities by name, relation triples by name,
+    rounds, entity key -> name)."""
     from kg.kb import load_kb
-    from kg.mentions import extract_mentions
     from kg.normalize import normalize
     from kg.records import SourceDoc
     from kg.relations import RelationExtractor
+    from kg.stages import doc_facts, doc_mentions, resolve_entities
 
     def _extract(text: str):
         doc = normalize(SourceDoc("t", "t.txt", text, "utf-8"))
-        by_sent, mentions = {}, []
-        for sent, sdoc in zip(doc.sentences, lac_nlp.pipe(s.text for s in doc.sentences)):
-            by_sent[sent.index] = extract_mentions(sdoc, sent)
-            mentions += by_sent[sent.index]
-        entities, key_of = resolve(mentions, load_kb())
+        by_sent = doc_mentions(lac_nlp, doc)
+        entities = resolve_entities([m for ms in by_sent.values() for m in ms], load_kb())
         names = {e.iri_key: e.name for e in entities}
-        rels, rounds = RelationExtractor(load_kb(), 0.5).extract_doc(doc.sentences, by_sent, key_of, names)
-        triples = {(names[r.subject], r.predicate, names[r.object]) for r in rels}
-        return {e.name: e for e in entities}, triples, rounds, names
+        facts = doc_facts(RelationExtractor(load_kb(), 0.5), doc, by_sent, names)
+        triples = {(names[r.subject], r.predicate, names[r.object]) for r in facts.relations}
+        return {e.name: e for e in entities}, triples, facts.funding, names
     return _extract
 
 
