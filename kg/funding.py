@@ -37,19 +37,23 @@ TRIGGERS = {
     "follow": r"跟投|参投|加注|追投|加码|超额认购|参与投资|参与了本轮|参与本轮|联合投资|共同投资",
     "party": r"投资方|参投方|跟投方|领投方|资方|投资机构|出资方|股东方|新股东|老股东|机构投资者|投资人",
     "raise": r"完成|获得|获|拿到|斩获|迎来|宣布|披露|官宣|敲定|融资|募得|筹集",
-    "invest": r"投资(?![人者方机额])|注资|入股|押注|战略投资|出资",
+    "invest": r"投资(?![人者方机额基公集管有])|注资|入股|押注|战略投资|出资",
     "listed": r"赫然在列|均在列|在列|位列其中|亦在其中|也在其中|参与其中",
 }
+# the label of a line listing investors by kind: "产业方：A、B", "财务投资人：C、D"
+LIST_LABEL = r"方|机构|资方|投资人|国资|股东|国家队"
 # a figure next to one of these is not a round
 NOT_ROUND = re.compile(r"估值|营收|收入|市值|累计|累积|总计|合计|共计|融资总额|总融资|融资额达|募资|募集|IPO|上市|"
                        r"规模|成本|预算|亏损|利润|花了|花费|年薪|薪|工资|售价|价格|订单|合同|补贴|奖金|现金|账上|"
                        r"回报|收益|分红|投入|基金总|销售|交易额|GMV|身家|财富")
 NOT_ROUND_AFTER = re.compile(r"^[^，,。；;⟦]{0,4}?(?:估值|市值|营收|收入|规模|的订单|年薪|的价格)")
+CONVERTED = re.compile(r"\s*[（(](?:约合|折合|约|相当于|合)?(?:人民币|美元)?\s*([^）)]{1,20})[）)]")
 CONVERSION = re.compile(r"(?:约合|折合|相当于|约)(?:人民币|美元)?$")
 FUNDING_WORD = re.compile(r"融资|领投|跟投|参投|投资|注资|入股|轮")
 ROUND = re.compile(r"(种子\+?轮|天使\+?轮|Pre-?A\+?轮?|Pre-?B\+?轮?|Pre-IPO轮?|[A-F]\d?\+{0,2}轮|战略融资|战略投资|"
                    r"新一轮融资|新一轮)")
 SAME_ROUND = re.compile(r"本轮|该轮|此轮|这轮|这一轮|上述融资")
+DESCRIBED = re.compile(r"(?:这家|该|这个|此)[^，,。⟦⟧]{0,20}$")
 RAISE_VERB = re.compile(r"完成|获得|获|拿到|斩获|迎来|宣布|披露|官宣|敲定|募得|筹集|融了|领投|跟投")
 GENERIC_SIZE = re.compile(r"动辄|平均|通常|一般|往往|普遍")
 RAISE_PRONOUN = re.compile(r"该公司|这家[^，,。⟦⟧]{0,20}?(?:公司|企业|⟦O\d+⟧)|(?:^|[，,])(?:公司|其|后者|它)")
@@ -61,6 +65,7 @@ KIND = {"Person": "P", "InvestmentFirm": "F", "Company": "O", "ResearchLab": "O"
 ONE = r"⟦[PFO]\d+⟧"
 SEP = r"(?:、|和|与|及|以及|，|,|/|&)"
 INV = rf"(?P<inv>{ONE}(?:{SEP}{ONE})*)"
+COUNT = r"(?:[一二三四五六七八九十两几数\d]+家)"
 TAIL = (r"(?:等|等等)?(?:多家|数家|\d+家|几家|其他)?(?:知名|新老|老|现有|原有|超级|头部)?"
         r"(?:[^⟦⟧，,。；;]{0,4}?(?:股东|投资机构|机构|投资方|资方|基金|投资人|央企|国资|企业))?")
 
@@ -75,6 +80,7 @@ class InvestorRule:
     confidence: float
     example: str
     expect: tuple[tuple[str, str], ...]
+    context: str = ""           # a sentence the example follows, when the shape needs one
 
     @property
     def regex(self) -> re.Pattern:
@@ -98,7 +104,7 @@ INVESTOR_RULES = [
     InvestorRule("invest-follow", rf"{INV}{TAIL}(?:继续|持续|也|均|亦|再次|同时)?(?:{T['follow']})", 0.85,
                  "云帆机器人获得1亿元A轮融资，经纬创投领投，真格基金、金沙江创投跟投。",
                  (("经纬创投", "云帆机器人"), ("真格基金", "云帆机器人"), ("金沙江创投", "云帆机器人"))),
-    InvestorRule("invest-lead-named", rf"(?:领投方|领投机构|领投者)(?:为|是|有|包括)?[：:]?{INV}", 0.85,
+    InvestorRule("invest-lead-named", rf"(?:领投方|领投机构|领投者)(?:为|是|有|包括)?{COUNT}?[：:]?{INV}", 0.85,
                  "云帆机器人完成3亿元B轮融资，领投方为启明创投。", (("启明创投", "云帆机器人"),)),
     InvestorRule("invest-party", rf"(?:{T['party']})(?:阵容|名单)?[^⟦⟧。；;]{{0,10}}?"
                                  rf"(?:包括|为|是|有|涵盖|包含|来自|分别为|分别是|还有|主要有|覆盖)?[：:]?{INV}", 0.8,
@@ -112,7 +118,11 @@ INVESTOR_RULES = [
                  "去年，云帆机器人获得了顺为资本的战略投资。", (("顺为资本", "云帆机器人"),)),
     InvestorRule("invest-by", rf"由{INV}{TAIL}(?:全额|独家|共同|联合)?(?:出资|投资|注资)", 0.75,
                  "星河智能的天使轮由奇绩创坛独家投资。", (("奇绩创坛", "星河智能"),)),
-    InvestorRule("invest-verb", rf"{INV}[^。⟦⟧]{{0,12}}?(?:{T['lead']}|{T['follow']}|{T['invest']})(?:了)?"
+    InvestorRule("invest-labelled", rf"^[^⟦⟧：:，,。]{{0,8}}(?:{LIST_LABEL})[：:](?P<inv>.*⟦[PFO]\d+⟧)", 0.75,
+                 "产业投资方：除了君联资本，还有小米集团旗下的顺为资本、蔚来资本等。",
+                 (("君联资本", "星河智能"), ("顺为资本", "星河智能"), ("蔚来资本", "星河智能")),
+                 "星河智能宣布完成5亿元B轮融资。"),
+    InvestorRule("invest-verb", rf"{INV}[^。，,⟦⟧]{{0,12}}?(?:{T['lead']}|{T['follow']}|{T['invest']})(?:了)?"
                                 rf"[^。，,；;⟦⟧]{{0,12}}?(?P<obj>⟦[OF]\d+⟧)", 0.8,
                  "2023年，阿里巴巴投资了月之暗面。", (("阿里巴巴", "月之暗面"),)),
     InvestorRule("invest-shareholder", rf"{INV}(?:是|为|成为|作为)(?:了)?(?P<obj>⟦[OF]\d+⟧)(?:的)?"
@@ -150,6 +160,7 @@ class _Round:
     date: str | None = None
     conf: float = 0.85
     records: list = field(default_factory=list)       # the FundingRounds made from it
+    alt: Money | None = None    # "1.2亿美元(约合人民币8.7亿元)": the same figure converted
 
 
 @dataclass
@@ -194,6 +205,9 @@ class FundingReader:
         self.paragraph: list[_Round] = []     # rounds of the current paragraph
         self.records: list[FundingRound] = []  # every round returned so far
         self.last_end = -1
+        self.last_round: _Round | None = None
+        self.since_round = 0                   # sentences read since the last round
+        self.alt: dict[int, Money] = {}        # id(FundingRound) -> its figure in another currency
         self.year: str | None = None
         self.recent: list = []                 # companies named or funded, latest last
 
@@ -209,13 +223,14 @@ class FundingReader:
         for rx in PARENT_RULES[:2]:
             text = rx.sub("", text)
         hits = self._investor_hits(text, slots, parents)
-        rounds = self._rounds(text, moneys)
+        rounds = self._rounds(text, moneys, sent.text)
         rounds_out, invest = [], []
+        self.since_round += 1
         if rounds and not hits:
             hits = self._cooccurring(text, slots, parents)
         if rounds or hits:
             self._recipients(text, slots, rounds, hits, parents)
-            self._assign(rounds, hits, slots, invest)
+            self._assign(rounds, hits, slots, invest, text)
             rounds_out = self._records(sent, rounds)
         for y in YEAR.findall(sent.text):
             self.year = y
@@ -252,10 +267,10 @@ class FundingReader:
         firms = [i for i in _ids(text) if slots[i].label == "InvestmentFirm" and slots[i].key not in parents]
         return [(text.index(f"⟦F{i}⟧"), [i], None, COOCCUR) for i in firms]
 
-    def _rounds(self, text: str, moneys) -> list[_Round]:
+    def _rounds(self, text: str, moneys, raw: str) -> list[_Round]:
         rounds: list[_Round] = []
         for m in re.finditer(r"⟦\$(\d+)⟧", text):
-            money = moneys[int(m.group(1))][2]
+            _, money_end, money = moneys[int(m.group(1))]
             clause_start = max(text.rfind(c, 0, m.start()) for c in "，,；;：:。") + 1
             before, after = text[clause_start:m.start()], text[m.end():]
             near = text[max(clause_start, m.start() - 25):m.end() + 15]
@@ -264,7 +279,9 @@ class FundingReader:
                 continue
             if money.bare and not re.match(r"[^，,。⟦]{0,3}?(?:级|的)?[^，,。⟦]{0,8}?(?:融资|轮)", after):
                 continue
-            rounds.append(_Round(m.start(), m.end(), money, None))
+            conv = CONVERTED.match(raw[money_end:])
+            alt = find_money(conv.group(1), bare=True) if conv else []
+            rounds.append(_Round(m.start(), m.end(), money, None, alt=alt[0][2] if alt else None))
         for m in ROUND.finditer(text):
             near = next((r for r in rounds if -20 <= m.start() - r.end <= 20 or -20 <= r.pos - m.end() <= 20), None)
             if near and near.name is None:
@@ -293,8 +310,10 @@ class FundingReader:
             for m in re.finditer(rf"(?P<s>{ONE}(?:{SEP}{ONE})*)(?:等[^⟦⟧，,。]{{0,6}}?)?[^⟦⟧。；;]{{0,25}}?"
                                  rf"(?:{T['raise']})", clause_head):
                 cand = [i for i in _ids(m.group("s")) if ok(i) and slots[i].label != "InvestmentFirm"]
-                if cand and not re.search(rf"(?:由|{T['party']})$", clause_head[:m.start()]):
-                    found = cand
+                lead_in = clause_head[:m.start()]
+                if cand and not re.search(rf"(?:由|{T['party']})$", lead_in):
+                    # "这家成立仅50天的机器人公司": a description of the company named before
+                    found = [] if DESCRIBED.search(lead_in) else cand
             if not found:
                 m = re.search(rf"(?:{T['lead']}|{T['follow']}|{T['invest']}|为|向)(?:了)?(?P<s>⟦[OF]\d+⟧)", text)
                 found = [i for i in _ids(m.group("s")) if ok(i)] if m else []
@@ -323,7 +342,16 @@ class FundingReader:
                 return _Virtual(key)
         return None
 
-    def _assign(self, rounds, hits, slots, invest: list[Investment]):
+    def _open_round(self, text: str, rule: InvestorRule) -> _Round | None:
+        """The round a sentence without one continues: the paragraph's, or the document's last
+        when the sentence says 本轮 or lists investors by kind, or follows it closely."""
+        if self.paragraph:
+            return self.paragraph[-1]
+        if self.last_round and (SAME_ROUND.search(text) or rule.name == "invest-labelled" or self.since_round <= 3):
+            return self.last_round
+        return None
+
+    def _assign(self, rounds, hits, slots, invest: list[Investment], text: str):
         for pos, invs, obj, rule in hits:
             if obj is not None and obj not in invs:
                 for i in invs:
@@ -332,7 +360,7 @@ class FundingReader:
             before = [r for r in rounds if r.pos <= pos and r.recipients]
             after = [r for r in rounds if r.recipients]
             # "本轮融资由A领投，B跟投" after the sentence that named the round
-            target = before[-1] if before else after[0] if after else self.paragraph[-1] if self.paragraph else None
+            target = before[-1] if before else after[0] if after else self._open_round(text, rule)
             if target is None:
                 continue
             for rec in target.recipients:
@@ -351,6 +379,7 @@ class FundingReader:
                 continue
             r.date = self._date(sent.text)
             self.paragraph.append(r)
+            self.last_round, self.since_round = r, 0
             self.recent = [s for s in self.recent if s.key != r.recipients[-1].key] + [r.recipients[-1]]
             if r.money is None:
                 continue
@@ -362,20 +391,34 @@ class FundingReader:
                     evidence=Evidence(sent.doc_id, sent.index, sent.start, sent.end, sent.text,
                                       "funding-round", r.conf),
                     surface=r.money.text)
-                same = next((f for f in self.records if _same_round(f, record)), None)
+                same = next((f for f in self.records if self._same_round(f, record, r.alt)), None)
                 if same is None:
                     self.records.append(record)
+                    if r.alt:
+                        self.alt[id(record)] = r.alt
                     out.append(record)
                     r.records.append(record)
                 else:
                     # the headline's "获8.7亿天使轮融资" and the body's "1.2亿美元的天使轮融资"
                     if (same.evidence.confidence, not _bare(same)) < (record.evidence.confidence, not r.money.bare):
-                        for attr in ("amount", "currency", "approximate", "evidence", "surface"):
+                        for attr in ("recipient", "amount", "currency", "approximate", "evidence", "surface"):
                             setattr(same, attr, getattr(record, attr))
                         same.date = same.date or record.date
                     same.investors = sorted(set(same.investors) | set(record.investors))
                     r.records.append(same)
         return out
+
+    def _same_round(self, a: FundingRound, b: FundingRound, b_alt: Money | None) -> bool:
+        """One round reported twice: the same named round of one recipient, or the same figure
+        (maybe converted: a headline's "获8.7亿天使轮融资" and the body's "1.2亿美元(约合人民币8.7亿
+        元)的天使轮融资"); a headline's guessed recipient gives way to the body's."""
+        same_figure = (_equal(a.amount, a.currency, Money(b.amount, b.currency, False, "")) or
+                       _equal(a.amount, a.currency, b_alt) or _equal(b.amount, b.currency, self.alt.get(id(a))))
+        if a.recipient != b.recipient:
+            return a.evidence.confidence <= 0.6 and bool(a.round) and a.round == b.round and same_figure
+        if a.round and b.round:
+            return a.round == b.round
+        return same_figure and a.round == b.round
 
     def _date(self, text: str) -> str | None:
         """The year (and month) the sentence gives; a bare month takes the year named last."""
@@ -391,13 +434,8 @@ def _bare(f: FundingRound) -> bool:
     return not re.search(r"[元币金]$", f.surface)
 
 
-def _same_round(a: FundingRound, b: FundingRound) -> bool:
-    """One round reported twice: same recipient and the same named round, or the same figure."""
-    if a.recipient != b.recipient:
-        return False
-    if a.round and b.round:
-        return a.round == b.round
-    return a.currency == b.currency and abs(a.amount - b.amount) <= 0.01 * a.amount and a.round == b.round
+def _equal(amount: float, currency: str, m: Money | None) -> bool:
+    return m is not None and m.currency == currency and abs(m.amount - amount) <= 0.01 * amount
 
 
 @dataclass
@@ -416,11 +454,11 @@ PARTY_LIST = re.compile(rf"(?:{T['party']})(?:阵容|名单)?[^、]{{0,4}}?(?:�
 ITEM_PREFIX = re.compile(rf"^(?:由|包括|以及|还有|及|其中|另有|现有|原有|新老|老|新|种子轮|天使轮|[A-F]轮)*(?:{T['party']})?")
 # a company's generic description, not its name: "产业平台晨星资本"
 ITEM_DESCRIPTOR = re.compile(r"^(?:[\u4e00-\u9fff]{0,2}(?:平台|机构)|子公司|产业基金)")
-ITEM_STOP = re.compile(r"[的了是在有将已被把对说要为于从向也都还就等这那其]|完成|获得|宣布|融资|轮|亿|万|\d{4}|^\d|"
+ITEM_STOP = re.compile(r"[的了是在有将已被把对说要为于从向也都还就等这那其]|完成|获得|宣布|融资|轮|[\d数几十百千][万亿]|[万亿]元|家$|\d{4}|^\d|"
                        r"^(?:多家|机构|投资机构|知名|其他|同时|继续|另外|股东|央企|国资|基金|子基金|产业基金|子公司|平台|团队|公司|企业)$")
 NAME = r"[\u4e00-\u9fffA-Za-z0-9]{2,10}?"
-FILLER = r"宣布|已经|已|正式|近日|日前|今日|今天|昨日|刚刚|又|再|再度|也|先后|相继|纷纷|均|都|成功|顺利|率先"
-RAISER_STOP = re.compile(rf"^(?:{FILLER})|(?:{FILLER})$|[我你他她它们这那哪谁该其每各此]|公司$|企业$")
+FILLER = r"宣布|已经|已|正式|近日|近期|日前|今日|今天|昨日|刚刚|又|再|再度|也|先后|相继|纷纷|均|都|成功|顺利|率先"
+RAISER_STOP = re.compile(rf"^(?:{FILLER})|(?:{FILLER})$|[我你他她它们这那哪谁该其每各此]|公司|企业|机构|团队|赛道|行业")
 COMPANY_WORD = re.compile(r"公司|集团|银行|科技|控股|股份|证券|保险|石化|电信|移动|联通|汽车|电子")
 PLACE_NAME = re.compile(r"中国|美国|日本|欧洲|北京|上海|深圳|杭州|广州|香港|全球|国内|海外|[\u4e00-\u9fff]{1,3}[省市县区]")
 
@@ -450,16 +488,26 @@ def _items(body: str, base: int) -> list[tuple[int, int]]:
                 desc = ITEM_DESCRIPTOR.match(sub)
                 off, sub = (off + desc.end(), sub[desc.end():]) if desc else (off, sub)
                 name = sub.strip()
-                if 2 <= len(name) <= 12 and not ITEM_STOP.search(name):
+                if 2 <= len(name) <= 16 and not ITEM_STOP.search(name):
                     start = base + a + pre + off + (len(sub) - len(sub.lstrip()))
                     out.append((start, start + len(name)))
     return out
 
 
+LABELLED = re.compile(rf"^[^：:，,。]{{0,8}}(?:{LIST_LABEL})[：:](?P<list>.+?)(?:等[^、，,]*)?[；;。]?$")
+LABELLED_ITEM = re.compile(r"[^，,、；;。]+")
+
+
 def investor_list_spans(text: str) -> list[tuple[int, int]]:
-    """Items of investor lists (``由A与B联合领投``, ``投资方包括A、B和C``, ``领投方有两家：A、B``),
-    as character spans."""
+    """Items of investor lists (``由A与B联合领投``, ``投资方包括A、B和C``, ``领投方有两家：A、B``,
+    ``产业方：A、B等``), as character spans."""
     out = []
+    m = LABELLED.match(text)
+    if m:
+        for item in LABELLED_ITEM.finditer(m.group("list")):
+            lead = re.match(r"^(?:除了|还有|以及|另有|包括)?", item.group(0)).end()
+            out += _items(item.group(0)[lead:], m.start("list") + item.start() + lead)
+        return out
     pieces = list(PIECE.finditer(text))
     for k, piece in enumerate(pieces):
         body = piece.group(0)

@@ -57,7 +57,7 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
         tail = LAB_TAIL.match(span.doc.text[span.end_char:]) if span.label_ in ORG_CLASSES else None
         if tail:
             return "ResearchLab", None, span.end_char + len(tail.group(0))
-        arm = INVESTOR_TAIL.match(span.doc.text[span.end_char:]) if span.label_ == "Company" else None
+        arm = INVESTOR_TAIL.match(span.doc.text[span.end_char:]) if span.label_ in ("Company", "InvestmentFirm") else None
         if arm:
             return "InvestmentFirm", None, span.end_char + len(arm.group(0))
         sub = SUBSIDIARY_TAIL.match(span.doc.text[span.end_char:]) if span.label_ == "Company" else None
