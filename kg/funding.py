@@ -35,7 +35,7 @@ from .records import Evidence, FundingRound, Sentence
 TRIGGERS = {
     "lead": r"领投|领衔投资|领投了",
     "follow": r"跟投|参投|加注|追投|加码|超额认购|参与投资|参与了本轮|参与本轮|联合投资|共同投资",
-    "party": r"投资方|参投方|跟投方|领投方|资方|投资机构|出资方|股东方|新股东|老股东|机构投资者|投资人",
+    "party": r"投资方|参投方|跟投方|领投方|资方|投资机构|出资方|股东方|新股东|老股东|机构投资者|投资人|股东",
     "raise": r"完成|获得|获|拿到|斩获|迎来|宣布|披露|官宣|敲定|融资|募得|筹集",
     "invest": r"投资(?![人者方机额基公集管有])|注资|入股|押注|战略投资|出资",
     "listed": r"赫然在列|均在列|在列|位列其中|亦在其中|也在其中|参与其中",
@@ -130,8 +130,8 @@ INVESTOR_RULES = [
                  "腾讯是星河智能的第一大股东。", (("腾讯", "星河智能"),)),
     InvestorRule("invest-shareholders-of", rf"(?P<obj>⟦O\d+⟧)的[^⟦⟧，,。]{{0,6}}?(?:股东|投资方|投资人|投资者|资方)"
                                            rf"(?:包括|有|为|是|中有|还有|名单包括)[：:]?{INV}", 0.8,
-                 "云帆机器人的股东包括小米集团和蔚来资本。",
-                 (("小米集团", "云帆机器人"), ("蔚来资本", "云帆机器人"))),
+                 "星河智能的股东包括腾讯和蔚来资本。",
+                 (("腾讯", "星河智能"), ("蔚来资本", "星河智能"))),
 ]
 
 COOCCUR = InvestorRule("invest-cooccur", "", 0.6, "", ())
@@ -297,33 +297,13 @@ class FundingReader:
 
     def _recipients(self, text, slots, rounds, hits, parents):
         blocked = {slots[i].key for _, invs, _, _ in hits for i in invs} | parents
-
-        def ok(i):
-            return slots[i].key not in blocked and slots[i].label in ("Company", "ResearchLab", "Organization",
-                                                                      "InvestmentFirm")
-
         for r in rounds:
-            head = text[:r.pos]
-            clause_head = head[max(head.rfind(c) for c in "。；;") + 1:]
-            found = []
-            # "A、B、C等企业先后官宣超十亿级融资": each company of a listed subject
-            for m in re.finditer(rf"(?P<s>{ONE}(?:{SEP}{ONE})*)(?:等[^⟦⟧，,。]{{0,6}}?)?[^⟦⟧。；;]{{0,25}}?"
-                                 rf"(?:{T['raise']})", clause_head):
-                cand = [i for i in _ids(m.group("s")) if ok(i) and slots[i].label != "InvestmentFirm"]
-                lead_in = clause_head[:m.start()]
-                if cand and not re.search(rf"(?:由|{T['party']})$", lead_in):
-                    # "这家成立仅50天的机器人公司": a description of the company named before
-                    found = [] if DESCRIBED.search(lead_in) else cand
-            if not found:
-                m = re.search(rf"(?:{T['lead']}|{T['follow']}|{T['invest']}|为|向)(?:了)?(?P<s>⟦[OF]\d+⟧)", text)
-                found = [i for i in _ids(m.group("s")) if ok(i)] if m else []
-            if not found:
-                m = re.search(r"(?P<s>⟦O\d+⟧)(?:的|本轮|此轮)?[^⟦⟧，,。]{0,8}融资", text)
-                found = [i for i in _ids(m.group("s")) if ok(i)] if m else []
+            found = self._named_recipient(text, r.pos, slots, blocked)
             if found:
-                r.recipients, r.conf = [slots[i] for i in found], 0.85
+                r.recipients, r.conf = found, 0.85
                 continue
-            companies = [i for i in _ids(text) if ok(i) and slots[i].label != "InvestmentFirm"]
+            clause_head = text[:r.pos][max(text.rfind(c, 0, r.pos) for c in "。；;") + 1:]
+            companies = [i for i in _ids(text) if self._may_raise(slots[i], blocked) and slots[i].label != "InvestmentFirm"]
             if companies and not RAISE_PRONOUN.search(clause_head):
                 r.recipients, r.conf = [slots[companies[0]]], 0.75
             elif RAISE_VERB.search(text) or r.name or hits:
@@ -331,6 +311,31 @@ class FundingReader:
                 # ("动辄十数亿美元的融资") is talk about money, not a round
                 ctx = self._context_recipient(blocked)
                 r.recipients, r.conf = ([ctx], 0.6) if ctx is not None else ([], 0.0)
+
+    @staticmethod
+    def _may_raise(slot, blocked: set[str]) -> bool:
+        return slot.key not in blocked and slot.label in ("Company", "ResearchLab", "Organization", "InvestmentFirm")
+
+    def _named_recipient(self, text: str, pos: int, slots, blocked: set[str]) -> list:
+        """The companies the sentence says raise the money at ``pos``: the subject of 完成/获得
+        (each of a listed subject), the object of 投资/领投, or X in "X的B轮融资"."""
+        head = text[:pos].rstrip("。；;！？!? ")
+        clause_head = head[max(head.rfind(c) for c in "。；;") + 1:]
+        found = []
+        for m in re.finditer(rf"(?P<s>{ONE}(?:{SEP}{ONE})*)(?:等[^⟦⟧，,。]{{0,6}}?)?[^⟦⟧。；;]{{0,25}}?"
+                             rf"(?:{T['raise']})", clause_head):
+            cand = [i for i in _ids(m.group("s")) if self._may_raise(slots[i], blocked)
+                    and slots[i].label != "InvestmentFirm"]
+            lead_in = clause_head[:m.start()]
+            if cand and not re.search(rf"(?:由|{T['party']})$", lead_in):
+                # "这家成立仅50天的机器人公司": a description of the company named before
+                found = [] if DESCRIBED.search(lead_in) else cand
+        for rx in (rf"(?:{T['lead']}|{T['follow']}|{T['invest']}|为|向)(?:了)?(?P<s>⟦[OF]\d+⟧)",
+                   r"(?P<s>⟦O\d+⟧)(?:的|本轮|此轮)?[^⟦⟧，,。]{0,8}融资|(?P<s2>⟦O\d+⟧)的[^⟦⟧，,。]{0,8}(?:轮|投资)"):
+            m = None if found else re.search(rx, text)
+            found = found or ([i for i in _ids(m.group("s") or m.group("s2") or "") if self._may_raise(slots[i], blocked)]
+                              if m else [])
+        return [slots[i] for i in found]
 
     def _context_recipient(self, blocked: set[str]):
         """The company last named or funded before, else the one the document names most."""
@@ -362,6 +367,10 @@ class FundingReader:
             # "本轮融资由A领投，B跟投" after the sentence that named the round
             target = before[-1] if before else after[0] if after else self._open_round(text, rule)
             if target is None:
+                # "云帆机器人获得了A的战略投资": an investment with no round to join
+                blocked = {slots[i].key for i in invs}
+                for rec in self._named_recipient(text, len(text), slots, blocked):
+                    invest += [Investment(slots[i].key, rec.key, rule.name, rule.confidence - 0.05) for i in invs]
                 continue
             for rec in target.recipients:
                 for i in invs:
@@ -400,7 +409,7 @@ class FundingReader:
                     r.records.append(record)
                 else:
                     # the headline's "获8.7亿天使轮融资" and the body's "1.2亿美元的天使轮融资"
-                    if (same.evidence.confidence, not _bare(same)) < (record.evidence.confidence, not r.money.bare):
+                    if (same.evidence.confidence, not _bare(same)) <= (record.evidence.confidence, not r.money.bare):
                         for attr in ("recipient", "amount", "currency", "approximate", "evidence", "surface"):
                             setattr(same, attr, getattr(record, attr))
                         same.date = same.date or record.date
@@ -456,6 +465,7 @@ ITEM_PREFIX = re.compile(rf"^(?:由|包括|以及|还有|及|其中|另有|现�
 ITEM_DESCRIPTOR = re.compile(r"^(?:[\u4e00-\u9fff]{0,2}(?:平台|机构)|子公司|产业基金)")
 ITEM_STOP = re.compile(r"[的了是在有将已被把对说要为于从向也都还就等这那其]|完成|获得|宣布|融资|轮|[\d数几十百千][万亿]|[万亿]元|家$|\d{4}|^\d|"
                        r"^(?:多家|机构|投资机构|知名|其他|同时|继续|另外|股东|央企|国资|基金|子基金|产业基金|子公司|平台|团队|公司|企业)$")
+SUFFIX_ONLY = re.compile(r"资本|创投|投资|基金|科技|集团|控股|资管|投控|智能|股份|银行|证券|创新|产业|科创|资产")
 NAME = r"[\u4e00-\u9fffA-Za-z0-9]{2,10}?"
 FILLER = r"宣布|已经|已|正式|近日|近期|日前|今日|今天|昨日|刚刚|又|再|再度|也|先后|相继|纷纷|均|都|成功|顺利|率先"
 RAISER_STOP = re.compile(rf"^(?:{FILLER})|(?:{FILLER})$|[我你他她它们这那哪谁该其每各此]|公司|企业|机构|团队|赛道|行业")
@@ -468,11 +478,12 @@ def _items(body: str, base: int) -> list[tuple[int, int]]:
     out = []
     for m in re.finditer(r"[^、/]+", body):
         parts = [(m.start(), m.group(0))]
-        for sep in ("以及", "和", "与", "及"):
+        for sep in ("以及", "与", "及", "和"):
             nxt = []
             for a, part in parts:
                 i = part.find(sep)
-                if i >= 2 and len(part) - i - len(sep) >= 2:
+                right = part[i + len(sep):]
+                if i >= 2 and len(right) >= 2 and not SUFFIX_ONLY.fullmatch(right) and not SUFFIX_ONLY.fullmatch(part[:i]):
                     nxt += [(a, part[:i]), (a + i + len(sep), part[i + len(sep):])]
                 else:
                     nxt.append((a, part))
@@ -525,13 +536,15 @@ def investor_list_spans(text: str) -> list[tuple[int, int]]:
 
 # "今日，某某科技宣布完成…融资", "A、B和C等企业相继完成…融资": the companies raising money
 RAISER = re.compile(rf"(?:^|(?<=[，,。：:；;\s的是]))(?P<list>{NAME}(?:(?:、|和|与|及){NAME})*)(?:等[^，,。]{{0,6}}?)?"
-                    rf"(?:{FILLER})*(?:完成|获得|获|拿到|斩获|官宣)(?:了)?[^，,。]{{0,16}}?融资")
+                    rf"(?:{FILLER})*(?:完成|获得|获|拿到|斩获|官宣)(?:了)?[^，,。]{{0,16}}?(?:融资|投资|注资)"
+                    rf"|(?:领投|跟投|参投|投资|注资)(?:了)?(?P<obj>{NAME})的[^，,。]{{0,12}}?(?:融资|轮)")
 
 
 def raiser_spans(text: str) -> list[tuple[int, int]]:
     out = []
     for m in RAISER.finditer(text):
-        out += [(a, b) for a, b in _items(m.group("list"), m.start("list")) if not RAISER_STOP.search(text[a:b])]
+        group = "list" if m.group("list") else "obj"
+        out += [(a, b) for a, b in _items(m.group(group), m.start(group)) if not RAISER_STOP.search(text[a:b])]
     return out
 
 
