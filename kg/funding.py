@@ -21,7 +21,6 @@ model misses: in ``A领投，B、C跟投`` every list item is an organization, w
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -59,6 +58,7 @@ GENERIC_SIZE = re.compile(r"动辄|平均|通常|一般|往往|普遍")
 RAISE_PRONOUN = re.compile(r"该公司|这家[^，,。⟦⟧]{0,20}?(?:公司|企业|⟦O\d+⟧)|(?:^|[，,])(?:公司|其|后者|它)")
 DATE = re.compile(r"((?:19|20)\d\d)年(?:(\d{1,2})月)?|(?<![\d年])(\d{1,2})月(?:\d{1,2}日)?")
 YEAR = re.compile(r"((?:19|20)\d\d)年")
+CONTEXT_SENTENCES = 4
 KIND = {"Person": "P", "InvestmentFirm": "F", "Company": "O", "ResearchLab": "O", "Organization": "O",
         "University": "O"}
 
@@ -200,8 +200,8 @@ class FundingReader:
     the next sentence join them, and a later, fuller report of the same round (the body after the
     headline) replaces its figure."""
 
-    def __init__(self, main_orgs: Counter | None = None):
-        self.main_orgs = main_orgs or Counter()
+    def __init__(self):
+        self.sentences = 0
         self.paragraph: list[_Round] = []     # rounds of the current paragraph
         self.records: list[FundingRound] = []  # every round returned so far
         self.last_end = -1
@@ -209,7 +209,7 @@ class FundingReader:
         self.since_round = 0                   # sentences read since the last round
         self.alt: dict[int, Money] = {}        # id(FundingRound) -> its figure in another currency
         self.year: str | None = None
-        self.recent: list = []                 # companies named or funded, latest last
+        self.recent: list = []                 # (company slot, sentence number), latest last
 
     def read(self, sent: Sentence, slots: list) -> tuple[list[FundingRound], list[Investment]]:
         slots = [s for s in slots if not s.virtual]
@@ -226,6 +226,7 @@ class FundingReader:
         rounds = self._rounds(text, moneys, sent.text)
         rounds_out, invest = [], []
         self.since_round += 1
+        self.sentences += 1
         if rounds and not hits:
             hits = self._cooccurring(text, slots, parents)
         if rounds or hits:
@@ -236,7 +237,7 @@ class FundingReader:
             self.year = y
         investors = {slots[i].key for _, invs, _, _ in hits for i in invs}
         named = [s for s in slots if s.label in ("Company", "ResearchLab") and s.key not in investors | parents]
-        self.recent = (self.recent + named)[-8:]
+        self.recent = (self.recent + [(x, self.sentences) for x in named])[-8:]
         return rounds_out, invest
 
     # ------------------------------------------------------------ parts of a sentence
@@ -338,13 +339,11 @@ class FundingReader:
         return [slots[i] for i in found]
 
     def _context_recipient(self, blocked: set[str]):
-        """The company last named or funded before, else the one the document names most."""
-        for s in reversed(self.recent):
-            if s.key not in blocked:
+        """The company named or funded last in the sentences just before; further back the text
+        has moved on (a site name in the header is no recipient)."""
+        for s, seen in reversed(self.recent):
+            if s.key not in blocked and self.sentences - seen <= CONTEXT_SENTENCES:
                 return s
-        for key, _ in self.main_orgs.most_common(1):
-            if key not in blocked:
-                return _Virtual(key)
         return None
 
     def _open_round(self, text: str, rule: InvestorRule) -> _Round | None:
@@ -389,7 +388,7 @@ class FundingReader:
             r.date = self._date(sent.text)
             self.paragraph.append(r)
             self.last_round, self.since_round = r, 0
-            self.recent = [s for s in self.recent if s.key != r.recipients[-1].key] + [r.recipients[-1]]
+            self.recent = [x for x in self.recent if x[0].key != r.recipients[-1].key] + [(r.recipients[-1], self.sentences)]
             if r.money is None:
                 continue
             for rec in r.recipients:
@@ -445,13 +444,6 @@ def _bare(f: FundingRound) -> bool:
 
 def _equal(amount: float, currency: str, m: Money | None) -> bool:
     return m is not None and m.currency == currency and abs(m.amount - amount) <= 0.01 * amount
-
-
-@dataclass
-class _Virtual:
-    """The document's main company, standing in for a recipient no sentence names."""
-    key: str
-    label: str = "Company"
 
 
 # ------------------------------------------------------------------ investor-list NER

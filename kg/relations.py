@@ -149,7 +149,7 @@ class RelationExtractor:
         rels: dict[tuple, Relation] = {}
         funding: list[FundingRound] = []
         last_person = None
-        reader = FundingReader(orgs)
+        reader = FundingReader()
         for sent in sentences:
             slots = [_Slot(key_of[id(m)], m.label, m.start, m.end) for m in mentions.get(sent.index, [])
                      if id(m) in key_of]
