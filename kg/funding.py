@@ -383,11 +383,13 @@ class FundingReader:
     def _records(self, sent: Sentence, rounds: list[_Round]) -> list[FundingRound]:
         out = []
         for r in rounds:
+            # a round whose raiser is unknown still takes the investors of the next sentence,
+            # so that they join no other round
+            self.paragraph.append(r)
+            self.last_round, self.since_round = r, 0
             if not r.recipients:
                 continue
             r.date = self._date(sent.text)
-            self.paragraph.append(r)
-            self.last_round, self.since_round = r, 0
             self.recent = [x for x in self.recent if x[0].key != r.recipients[-1].key] + [(r.recipients[-1], self.sentences)]
             if r.money is None:
                 continue
