@@ -110,6 +110,18 @@ def cmd_viz(a) -> int:
     return 0
 
 
+def cmd_eval(a) -> int:
+    import json
+    from .evaluate import GoldError, evaluate_files, format_report
+    try:
+        res = evaluate_files(Path(a.ttl), Path(a.gold))
+    except GoldError as exc:
+        print(f"kg eval: error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(res, ensure_ascii=False, indent=1) if a.json else format_report(res))
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="kg", description="Chinese AI-industry news -> knowledge graph")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -162,6 +174,12 @@ def main(argv=None) -> int:
                    help="exchange rate in USD per unit, e.g. CNY=0.14 (repeatable; defaults in kg/fx.py)")
     z.add_argument("--font", help="a CJK .ttf/.otf/.ttc file for the PNGs (default: an installed Noto/Source Han font)")
     z.set_defaults(func=cmd_viz)
+
+    ev = sub.add_parser("eval", help="score the graph against gold files of your own (docs/gold-format.md)")
+    ev.add_argument("gold", help="folder of gold .json files, one per article")
+    ev.add_argument("--ttl", default="out/kg.ttl", help="the graph to score (default out/kg.ttl)")
+    ev.add_argument("--json", action="store_true", help="print the full result as JSON")
+    ev.set_defaults(func=cmd_eval)
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:

@@ -70,7 +70,8 @@ def _from_match(m: re.Match, currency: str) -> Money | None:
     value = 10.0 if prefix == "十几" else _cn_number(num) if num else 1.0
     if not value:
         return None
-    return Money(value * _unit_value(unit), currency or "CNY", approximate, m.group(0), currency is None)
+    # rounded to cents: 8.7 * 10^8 is 869999999.9999999 in binary floating point
+    return Money(round(value * _unit_value(unit), 2), currency or "CNY", approximate, m.group(0), currency is None)
 
 
 def parse_money(text: str) -> Money | None:
