@@ -139,6 +139,18 @@ def cmd_models(a) -> int:
     return 0
 
 
+def cmd_eval(a) -> int:
+    import json
+    from .evaluate import GoldError, evaluate_files, format_report
+    try:
+        res = evaluate_files(Path(a.ttl), Path(a.gold))
+    except GoldError as exc:
+        print(f"kg eval: error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(res, ensure_ascii=False, indent=1) if a.json else format_report(res))
+    return 0
+
+
 def main(argv=None) -> int:
     """Every failure the user can cause or fix ends in one line on stderr and an exit code:
     2 for bad input or a server, 1 for an invalid graph or an internal error, 130 on Ctrl-C."""
@@ -246,6 +258,11 @@ def parse_args(argv=None):
     m.add_argument("model", nargs="?", default=None,
                    help="hanlp.pretrained name, URL or directory (default: KG_HANLP_MODEL or MSRA_NER_ELECTRA_SMALL_ZH)")
     m.set_defaults(func=cmd_models)
+    ev = sub.add_parser("eval", help="score the graph against gold files of your own (docs/gold-format.md)")
+    ev.add_argument("gold", help="folder of gold .json files, one per article")
+    add_graph_arg(ev)
+    ev.add_argument("--json", action="store_true", help="print the full result as JSON")
+    ev.set_defaults(func=cmd_eval)
     a = ap.parse_args(argv)
     if a.cmd == "explain" and a.file is None and a.other and a.other.endswith(".ttl"):
         a.file, a.other = a.other, None          # `kg explain NAME FILE.ttl`

@@ -14,11 +14,12 @@ from .kb import ORG_TYPES as ORG_CLASSES
 from .kb import load_kb
 from .records import Mention, Sentence
 
-PRIORITY = {"kb": 0, "cue": 1, "ner": 2}
+PRIORITY = {"kb": 0, "cue": 1, "investor": 2, "ner": 3}
 # suffix -> class, checked in order; the first that matches wins
 ORG_SUFFIXES = [
     (re.compile(r"(大学|学院|University|College)$"), "University"),
     (re.compile(r"(基金|资本|创投|投资|Capital|Ventures|Partners)$"), "InvestmentFirm"),
+    (re.compile(r"(战投|风投|投控|资管|资产管理|有限合伙|Fund|VC|Investment|Investments)$"), "InvestmentFirm"),
     (re.compile(r"(实验室|研究院|研究所|研究中心|Lab|Labs)$"), "ResearchLab"),
     (re.compile(r"(新闻|日报|晚报|周刊|杂志|时报|电视台|传媒|媒体)$"), "MediaOutlet"),
     (re.compile(r"(协会|联盟|委员会|部|局|政府|组织)$"), "Organization"),
@@ -50,6 +51,8 @@ FUND_TAIL = re.compile(r"^(?:创投|战投|资本|基金|产业基金)(?![\u4e00
 ORG_TAIL = re.compile(r"^(?:智能|科技|集团|网络|数据|机器人|技术|控股|资本|基金|创投|实验室|研究院|大学|影像|软件)")
 # "金山网络" and "金山安全" are companies of their own, not the KB's 金山
 SUBSIDIARY_TAIL = re.compile(r"^(?:网络|安全|影像|软件|云)")
+# "百度战投", "腾讯投资": a company's investment arm is an investor of its own
+INVESTOR_TAIL = re.compile(r"^(?:战投|风投|创投|资本|投资(?=[、，,。；;和与及等领跟参（(]|$)|产投)")
 
 
 def type_org(name: str) -> str:
@@ -76,6 +79,9 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
         fund = FUND_TAIL.match(span.doc.text[span.end_char:]) if span.label_ in ORG_CLASSES else None
         if fund:
             return "InvestmentFirm", None, span.end_char + len(fund.group(0))
+        arm = INVESTOR_TAIL.match(span.doc.text[span.end_char:]) if span.label_ in ("Company", "InvestmentFirm") else None
+        if arm:
+            return "InvestmentFirm", None, span.end_char + len(arm.group(0))
         sub = SUBSIDIARY_TAIL.match(span.doc.text[span.end_char:]) if span.label_ == "Company" else None
         if sub:
             return "Company", None, span.end_char + len(sub.group(0))
@@ -85,6 +91,8 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
                                          re.search(r"[\u4e00-\u9fff]", text) and JUNK_ORG.search(text)):
             return None
         return (type_org(text) if span.label_ == "Company" else span.label_), None, span.end_char
+    if source == "investor":     # investor-list items and fund-raisers, typed by kg.funding
+        return span.label_, None, span.end_char
     if span.label_ == "PER":
         if len(text) < 2 or len(text) > 12 or NOT_PERSON.search(text) and not re.search(r"[A-Za-z]{2,} [A-Za-z]", text):
             return None

@@ -1,7 +1,9 @@
 """Money expressions in Chinese news: ``1000万元``, ``近千万美元``, ``数亿元``, ``2000万美金``.
 
 ``parse_money`` turns one into (amount in currency units, ISO code, approximate); the spaCy
-component ``money_matcher`` puts every match into ``doc.spans["money"]``.
+component ``money_matcher`` puts every match into ``doc.spans["money"]``.  Funding news often
+drops the currency (``完成近5亿A轮融资``, ``超十亿级融资``): ``find_money(text, bare=True)`` also
+returns such amounts, as ``bare`` CNY, for a caller that knows the context is a funding round.
 """
 from __future__ import annotations
 
@@ -17,13 +19,14 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
            "八": 8, "九": 9}
 _SMALL = {"十": 10, "百": 100, "千": 1000}
 _BIG = {"万": 10 ** 4, "亿": 10 ** 8}
-# "数亿" / "几千万": an unknown count of the unit; the guidelines read it as one unit, approximate
-_VAGUE = "数几"
-_APPROX_PREFIX = r"近|超过|超|逾|约|大约|将近|接近|上|数|几"
+_APPROX_PREFIX = r"近|超过|超|逾|约|大约|将近|接近|上|过|数|几|十几"
 _NUM = r"\d+(?:[.,]\d+)*|[零〇一二两三四五六七八九十百千]+"
 MONEY_RE = re.compile(
     rf"(?P<prefix>{_APPROX_PREFIX})?(?P<num>{_NUM})?(?P<unit>[十百千万亿]*)(?P<more>多|余)?"
     rf"(?P<cur>元人民币|人民币|美元|美金|港元|港币|欧元|日元|英镑|元)")
+# no currency: only with a unit of at least 万, so that years, counts and percentages never match
+BARE_RE = re.compile(
+    rf"(?P<prefix>{_APPROX_PREFIX})?(?P<num>{_NUM})?(?P<unit>[十百千]*[万亿][万亿]?)(?P<more>多|余)?(?![元美港欧日英人币])")
 
 
 @dataclass
@@ -32,6 +35,7 @@ class Money:
     currency: str
     approximate: bool
     text: str
+    bare: bool = False          # written without a currency; CNY assumed
 
 
 def _cn_number(s: str) -> float:
@@ -56,30 +60,41 @@ def _unit_value(unit: str) -> float:
     return value
 
 
-def parse_money(text: str) -> Money | None:
-    m = MONEY_RE.fullmatch(text) or MONEY_RE.search(text)
-    if not m or not (m.group("num") or m.group("unit")):
+def _from_match(m: re.Match, currency: str) -> Money | None:
+    if not (m.group("num") or m.group("unit")):
         return None
     prefix, num, unit = m.group("prefix") or "", m.group("num") or "", m.group("unit")
     approximate = bool(prefix or m.group("more"))
-    if prefix and prefix in _VAGUE:
-        value = 1.0
-    elif num:
-        value = _cn_number(num)
-    else:
-        value = 1.0
+    # an unknown count is read as its lower bound, approximate: "数亿" one 亿, "数千万" one 千万,
+    # "十几亿" ten 亿
+    value = 10.0 if prefix == "十几" else _cn_number(num) if num else 1.0
     if not value:
         return None
-    return Money(value * _unit_value(unit), CURRENCIES[m.group("cur")], approximate, m.group(0))
+    # rounded to cents: 8.7 * 10^8 is 869999999.9999999 in binary floating point
+    return Money(round(value * _unit_value(unit), 2), currency or "CNY", approximate, m.group(0), currency is None)
 
 
-def find_money(text: str) -> list[tuple[int, int, Money]]:
+def parse_money(text: str) -> Money | None:
+    m = MONEY_RE.fullmatch(text) or MONEY_RE.search(text)
+    return _from_match(m, CURRENCIES[m.group("cur")]) if m else None
+
+
+def find_money(text: str, bare: bool = False) -> list[tuple[int, int, Money]]:
     out = []
     for m in MONEY_RE.finditer(text):
-        money = parse_money(m.group(0))
+        money = _from_match(m, CURRENCIES[m.group("cur")])
         # a bare "元" after a small number ("5元") is a price, not an amount worth a graph node
         if money and (m.group("unit") or money.amount >= 10000):
             out.append((m.start(), m.end(), money))
+    if bare:
+        taken = [(a, b) for a, b, _ in out]
+        for m in BARE_RE.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken) or re.match(r"[\d.]", text[m.end():m.end() + 1]):
+                continue
+            money = _from_match(m, None)
+            if money:
+                out.append((m.start(), m.end(), money))
+        out.sort(key=lambda t: t[0])
     return out
 
 

@@ -7,7 +7,7 @@ import logging
 import spacy
 from spacy.language import Language
 
-from . import cues, gazetteer, money, ner  # noqa: F401  (registers the factories)
+from . import cues, funding, gazetteer, money, ner  # noqa: F401  (registers the factories)
 from .ner import DEFAULT_HANLP_MODEL, BackendUnavailable, load_hanlp
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ def build_nlp(backend: str = "auto", hanlp_model: str = DEFAULT_HANLP_MODEL,
         nlp.add_pipe("lac_ner")
     nlp.add_pipe("kb_gazetteer", config={"kb_path": kb_path})
     nlp.add_pipe("cue_mentions")
+    nlp.add_pipe("investor_mentions")
     nlp.add_pipe("money_matcher")
     nlp.meta["ner_backend"] = chosen
     nlp.meta["ner_backend_reason"] = reason

@@ -12,26 +12,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .funding import FundingReader
 from .kb import KnowledgeBase
 from .lexicon import COMPETE_WORDS, alt
-from .money import find_money
 from .records import Evidence, FundingRound, Mention, Relation, Sentence
-from .rules import GAP, KIND, NEAR, ORG, RULES, Ctx, ph, ph_list
+from .rules import KIND, RULES, Ctx
 from .rules import Slot as _Slot
 
-# (rule name, predicate, regex with groups s and o, confidence)
-VERB_RULES = [
-    ("investedIn-verb", "investedIn", rf"{ph_list('[PICG]', 's')}{GAP}(?:领投|跟投|参投|投资(?![人者方机])|注资|入股|押注)(?:了)?{NEAR}{ph(ORG, 'o')}", 0.8),
-]
-VERB_RULES = [(n, p, re.compile(rx), c) for n, p, rx, c in VERB_RULES]
-LIST_PREDICATES = ("investedIn",)
 COMPETE = re.compile(alt(COMPETE_WORDS))
 # X is the one named side; the template is filled in per sentence
 COMPETE_ONE_SIDE = (r"X(?:这样的|这种|等)(?:竞争)?对手|(?:跟|和|与|同)X[^。⟦⟧]{0,8}?(?:对标|竞争(?!力)|PK|抗衡|较量)"
                     r"|X[^。⟦⟧]{0,6}?(?:是|成为)[^。⟦⟧]{0,6}?(?:竞争)?对手|(?:对标|PK|抗衡)X")
-FUNDING = re.compile(r"融资|领投|跟投|投资|注资|募资|募集|融了|拿到|获得")
-NOT_FUNDING = re.compile(r"估值|营收|收入|成本|预算|算力|花了|亏损|利润|市值|经费|烧|工资|薪|年薪|买|账上|现金")
-ROUND = re.compile(r"(种子轮|天使\+?轮|Pre-A\+?轮?|A\+?轮|B\+?轮|C\+?轮|D\+?轮|E轮|F轮|Pre-IPO|IPO|战略融资|战略投资)")
 BYLINE_PERSON = re.compile(r"^(?:作者|文|撰文|记者|编辑|采访|整理)|☉\s*文|(?:记者|编辑|作者)\s*[|丨:：]")
 BYLINE_OUTLET = re.compile(r"出品|收录源|来源|记者|编辑|作者")
 PRONOUN = re.compile(r"(?<![其])[他她](?![们人])")
@@ -41,13 +32,6 @@ FIRST_PERSON_PLURAL = re.compile(r"我们(?!国)")
 # "该公司", "这家公司", a clause-initial "公司", "其" before what it owns or does
 ORG_PRONOUN = re.compile(r"该公司|这家公司|(?:(?<=^)|(?<=[，,。；;]))公司(?!的?(?:首席|CEO|董事长|总裁|创始人|联合创始人|副总裁|CTO))"
                          r"|(?<![与尤极])其(?=自主|自研|旗下|最新|推出|发布|开源|的|新)")
-
-
-def _list_tail(tagged: str, pos: int, pred: str) -> str:
-    """The rest of a list after an object: "⟦I1⟧、⟦I2⟧和⟦I3⟧" -> "⟦I2⟧和⟦I3⟧"."""
-    item = rf"[”\"」》]?(?:、|和|及|与|以及|，|,)[^。⟦⟧，,、]{{0,10}}?⟦{ORG}\d+⟧"
-    m = re.match(rf"(?:{item})+", tagged[pos:]) if pred in LIST_PREDICATES else None
-    return m.group(0) if m else ""
 
 
 class RelationExtractor:
@@ -86,7 +70,7 @@ class RelationExtractor:
         rels: dict[tuple, Relation] = {}
         funding: list[FundingRound] = []
         last_person, last_org = None, None
-        recent: list[list[_Slot]] = []
+        reader = FundingReader()
         for sent in sentences:
             slots = [_Slot(m.entity, m.label, m.start, m.end) for m in mentions.get(sent.index, [])]
             slots += self._virtual_slots(sent, slots, last_person, main_person, company_of, last_org)
@@ -94,11 +78,10 @@ class RelationExtractor:
             for name, pred, s, o, conf in self._sentence_relations(sent, slots, last_person, last_org):
                 self._add(rels, s, pred, o, sent, name, conf)
             self._competition_context(sent, slots, orgs, main_person, rels)
-            fr = self._funding(sent, slots, recent)
-            funding.extend(fr)
-            for f in fr:
-                for inv in f.investors:
-                    self._add(rels, inv, "investedIn", f.recipient, sent, "funding-round", f.evidence.confidence)
+            rounds, investments = reader.read(sent, slots)
+            funding.extend(rounds)
+            for inv in investments:
+                self._add(rels, inv.investor, "investedIn", inv.recipient, sent, inv.rule, inv.confidence)
             real_persons = [s for s in slots if s.label == "Person" and not s.virtual]
             if real_persons:
                 # 他/她 in the next sentence is its topic, the person named first
@@ -107,7 +90,6 @@ class RelationExtractor:
             if real_orgs:
                 # the topic of the sentence, as for people
                 last_org = _Slot(real_orgs[0].key, real_orgs[0].label, 0, 0, virtual=True)
-            recent = (recent + [[s for s in slots if not s.virtual]])[-3:]
         return rels, funding
 
     def _add(self, rels, s, pred, o, sent: Sentence, rule, conf):
@@ -175,12 +157,6 @@ class RelationExtractor:
         def conf_of(base, *ss):
             return base - 0.25 * any(x.virtual for x in ss)
 
-        for name, pred, rx, conf in VERB_RULES:
-            for m in rx.finditer(tagged):
-                objs = all_slots(m.group("o")) + all_slots(_list_tail(tagged, m.end("o") + 1, pred))
-                for s in all_slots(m.group("s")):
-                    for o in objs:
-                        yield name, pred, s.key, o.key, conf_of(conf, s, o)
         ctx = Ctx(tagged, slots, context_person, focus_org)
         for rule in RULES:
             for s, o, pred in rule.find(ctx):
@@ -214,42 +190,6 @@ class RelationExtractor:
             return
         if other:
             self._add(rels, x.key, "competesWith", other, sent, "compete-context", 0.6)
-
-    # ------------------------------------------------------------------ funding
-    def _funding(self, sent: Sentence, slots: list[_Slot], recent) -> list[FundingRound]:
-        if not FUNDING.search(sent.text):
-            return []
-        out = []
-        for a, b, money in find_money(sent.text):
-            window = sent.text[max(0, a - 25):b + 12]
-            if not FUNDING.search(window) or NOT_FUNDING.search(sent.text[max(0, a - 8):b + 4]):
-                continue
-            abs_a = sent.start + a
-            investors = [s.key for s in slots if s.label == "InvestmentFirm" and not s.virtual]
-            companies = [s for s in slots if s.label in ("Company", "ResearchLab", "Organization")
-                         and not s.virtual]
-            before = [s for s in companies if s.end <= abs_a]
-            recipient = (before[-1] if before else companies[0] if companies else None)
-            conf = 0.85
-            if recipient is None:
-                # "拿到了1000万元天使轮融资" after "创立了出门问问。": the company of the context
-                for prev in reversed(recent):
-                    cands = [s for s in prev if s.label == "Company"]
-                    if cands:
-                        recipient, conf = cands[-1], 0.6
-                        break
-            if recipient is None:
-                continue
-            rnd = ROUND.search(sent.text[b:b + 12]) or ROUND.search(sent.text[max(0, a - 12):a])
-            date = re.search(r"(20\d\d|19\d\d)年(?:(\d{1,2})月)?", sent.text)
-            out.append(FundingRound(
-                recipient=recipient.key, amount=money.amount, currency=money.currency,
-                approximate=money.approximate, round=rnd.group(1) if rnd else None,
-                investors=sorted(set(investors)),
-                date=(date.group(1) + (f"-{int(date.group(2)):02d}" if date.group(2) else "")) if date else None,
-                evidence=Evidence(sent.doc_id, sent.index, sent.start, sent.end, sent.text, "funding-money", conf),
-                surface=money.text))
-        return out
 
     # ------------------------------------------------------------------ document level
     def _bylines(self, head: list[Sentence], mentions, rels):
