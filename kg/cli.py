@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from . import __version__
+from .errors import UserError
 
 DEFAULT_TTL = "out/kg.ttl"
 
@@ -23,6 +24,31 @@ def graph_path(a) -> str:
     if a.file and a.ttl and a.file != a.ttl:
         raise OSError(f"two graph files given: {a.file} and --ttl {a.ttl}")
     return a.file or a.ttl or DEFAULT_TTL
+
+
+def add_neo4j_args(parser) -> None:
+    parser.add_argument("--uri", help="Bolt URI (env NEO4J_URI, default bolt://localhost:7687)")
+    parser.add_argument("--user", help="user (env NEO4J_USER, default neo4j)")
+    parser.add_argument("--password", help="password (env NEO4J_PASSWORD)")
+    parser.add_argument("--database", help="database (env NEO4J_DATABASE, default neo4j)")
+    parser.add_argument("--timeout", type=float, metavar="SECONDS",
+                        help="connection timeout; transient errors are retried for 3x this (env NEO4J_TIMEOUT, default 10)")
+    parser.add_argument("--wipe", action="store_true", help="first delete what an earlier load put there")
+    parser.add_argument("--batch-size", type=int, default=1000, help="rows per UNWIND transaction")
+
+
+def target_from_args(a):
+    """The server the options and environment name; a malformed one fails here, before any work."""
+    from .neo4j_load import Target, check_uri
+    target = Target.from_env(uri=a.uri, user=a.user, password=a.password, database=a.database, timeout=a.timeout)
+    check_uri(target.uri)
+    return target
+
+
+def load_from_args(a, ttl) -> int:
+    from .neo4j_load import load_ttl
+    print(load_ttl(ttl, target_from_args(a), wipe=a.wipe, batch_size=a.batch_size))
+    return 0
 
 
 def _load_ttl(path: str):
@@ -41,7 +67,6 @@ def cmd_build(a) -> int:
     from .validate import format_violations
     t0 = time.perf_counter()
     if a.neo4j:
-        from .neo4j_load import target_from_args
         target_from_args(a)          # a malformed --uri fails before the build, not after it
     try:
         res, paths = build(Path(a.corpus), Path(a.out), ner=a.ner, hanlp_model=a.hanlp_model,
@@ -57,7 +82,6 @@ def cmd_build(a) -> int:
     for kind, p in paths.items():
         print(f"{kind}: {p}")
     if a.neo4j:
-        from .neo4j_load import load_from_args
         return load_from_args(a, paths["turtle"])
     return 0
 
@@ -95,7 +119,6 @@ def cmd_sparql(a) -> int:
 
 
 def cmd_load(a) -> int:
-    from .neo4j_load import load_from_args
     _load_ttl(a.ttl)
     return load_from_args(a, Path(a.ttl))
 
@@ -174,9 +197,6 @@ def _one_line(exc: BaseException) -> str:
 
 
 def run_command(a) -> int:
-    from .corpus import CorpusError
-    from .neo4j_load import LoadError
-    from .ner import BackendUnavailable
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:
         if hasattr(a, "file") and a.cmd != "build":
@@ -184,7 +204,7 @@ def run_command(a) -> int:
         return a.func(a)
     except BrokenPipeError:
         raise
-    except (CorpusError, BackendUnavailable, LoadError, OSError) as exc:
+    except (UserError, OSError) as exc:
         print(f"kg {a.cmd}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except Exception as exc:
@@ -197,7 +217,6 @@ def run_command(a) -> int:
 
 def parse_args(argv=None):
     from .export import FORMATS
-    from .neo4j_load import add_neo4j_args
     ap = argparse.ArgumentParser(prog="kg", description="Chinese AI-industry news -> knowledge graph")
     ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = ap.add_subparsers(dest="cmd", required=True)

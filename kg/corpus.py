@@ -13,6 +13,7 @@ import stat
 import unicodedata
 from pathlib import Path
 
+from .errors import UserError
 from .records import SourceDoc
 
 MAX_BYTES = 20 * 1024 * 1024      # a news article is KBs; anything this big is not one
@@ -30,7 +31,7 @@ BOMS = ((b"\xef\xbb\xbf", "utf-8", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32-l
 log = logging.getLogger("kg")
 
 
-class CorpusError(ValueError):
+class CorpusError(UserError, ValueError):
     """A file that cannot be read as an article; the message names the file."""
 
 

@@ -25,12 +25,13 @@ from urllib.parse import urlsplit
 from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
+from .errors import UserError
 from .resources import query_dir
 from .vocab import AIKG, ID, RELATIONS, SCHEMA
 from .vocab import ENTITY_TYPES as ENTITY_CLASSES
 
 
-class LoadError(Exception):
+class LoadError(UserError):
     """A one-line, user-facing reason the load failed (names the server)."""
 
 
@@ -354,26 +355,3 @@ def load_ttl(ttl, target: Target, wipe: bool = False, batch_size: int = 1000, pe
     g = Graph().parse(ttl, format="turtle")
     with Neo4jLoader(target, batch_size) as loader:
         return loader.load(graph_rows(g), wipe=wipe, per_row=per_row)
-
-
-def add_neo4j_args(parser) -> None:
-    parser.add_argument("--uri", help="Bolt URI (env NEO4J_URI, default bolt://localhost:7687)")
-    parser.add_argument("--user", help="user (env NEO4J_USER, default neo4j)")
-    parser.add_argument("--password", help="password (env NEO4J_PASSWORD)")
-    parser.add_argument("--database", help="database (env NEO4J_DATABASE, default neo4j)")
-    parser.add_argument("--timeout", type=float, metavar="SECONDS",
-                        help="connection timeout; transient errors are retried for 3x this (env NEO4J_TIMEOUT, default 10)")
-    parser.add_argument("--wipe", action="store_true", help="first delete what an earlier load put there")
-    parser.add_argument("--batch-size", type=int, default=1000, help="rows per UNWIND transaction")
-
-
-def target_from_args(a) -> Target:
-    """The server the options and environment name; a malformed one fails here, before any work."""
-    target = Target.from_env(uri=a.uri, user=a.user, password=a.password, database=a.database, timeout=a.timeout)
-    check_uri(target.uri)
-    return target
-
-
-def load_from_args(a, ttl) -> int:
-    print(load_ttl(ttl, target_from_args(a), wipe=a.wipe, batch_size=a.batch_size))
-    return 0

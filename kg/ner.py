@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from .errors import UserError
 
 # Label sets differ by corpus (LAC, MSRA, OntoNotes, PKU); map them onto three.
 LABEL_MAP = {"PER": "PER", "NR": "PER", "PERSON": "PER", "nr": "PER",
@@ -21,7 +22,7 @@ LABEL_MAP = {"PER": "PER", "NR": "PER", "PERSON": "PER", "nr": "PER",
 DEFAULT_HANLP_MODEL = os.environ.get("KG_HANLP_MODEL", "MSRA_NER_ELECTRA_SMALL_ZH")
 
 
-class BackendUnavailable(RuntimeError):
+class BackendUnavailable(UserError, RuntimeError):
     """The requested NER backend cannot run here (package or model missing)."""
 
 
