@@ -8,7 +8,7 @@ import copy
 
 from rdflib import Graph
 
-from kg.neo4j_load import Neo4jLoader, Rows, Target, graph_rows
+from kg.outputs.neo4j_load import Neo4jLoader, Rows, Target, graph_rows
 
 
 def scaled(rows: Rows, factor: int) -> Rows:

@@ -1,11 +1,7 @@
 """``kg build``: corpus folder -> DIR/kg.ttl and DIR/extractions.jsonl, stage by stage."""
 from __future__ import annotations
 
-import fcntl
-import glob
-import hashlib
 import json
-import os
 import sys
 import time
 from collections import Counter
@@ -15,20 +11,23 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .corpus import CorpusError, iter_corpus, shown
-from .files import stage_file, write_atomic
-from .kb import load_kb
-from .normalize import normalize
-from .pipeline import build_nlp
-from .rdf import build_graph
-from .records import Entity, FundingRound, Mention, NormalizedDoc, Relation
-from .relations import RelationExtractor
-from .stages import doc_facts, doc_mentions, merge_relations, resolve_entities
-
-TTL, EXTRACTIONS, INVALID = "kg.ttl", "extractions.jsonl", "kg.invalid.ttl"
-BUILD_RECORD = "build.json"     # the hashes of the outputs one build wrote together
-LOCK = ".kg-build.lock"
-WRITE_CHECK = "write-check"
+from .extract.corpus import CorpusError, iter_corpus
+from .extract.kb import load_kb
+from .extract.normalize import normalize
+from .extract.pipeline import build_nlp
+from .extract.records import Entity, FundingRound, Mention, NormalizedDoc, Relation
+from .extract.relations import RelationExtractor
+from .extract.stages import doc_facts, doc_mentions, merge_relations, resolve_entities
+from .files import (
+    EXTRACTIONS,
+    INVALID,
+    TTL,
+    output_lock,
+    outputs_consistent,
+    write_atomic,
+    write_unit,
+)
+from .graph.rdf import build_graph
 
 
 @dataclass
@@ -114,89 +113,8 @@ def write_outputs(res: BuildResult, out: Path) -> dict[str, Path]:
     paths = {"turtle": out / TTL, "extractions": out / EXTRACTIONS}
     data = {paths["extractions"]: "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines).encode("utf-8"),
             paths["turtle"]: ttl.encode("utf-8")}
-    # Both files are complete on disk before either is renamed; the record of their hashes goes
-    # last, so a kill between the renames leaves files that readers see do not belong together.
-    staged = {}
-    try:
-        for path, content in data.items():
-            staged[path] = stage_file(path, content)
-        for path in data:
-            os.replace(staged.pop(path), path)
-    finally:
-        for tmp in staged.values():
-            os.unlink(tmp)
-    record = {"files": {p.name: _sha256(content) for p, content in data.items()}}
-    write_atomic(out / BUILD_RECORD, json.dumps(record, indent=1, sort_keys=True) + "\n")
+    write_unit(out, data)
     return paths
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-class MismatchedOutputs(OSError):
-    """Output files of one folder that are not from the same build."""
-
-
-def check_outputs(out: Path, names=(TTL, EXTRACTIONS)) -> None:
-    """Raise MismatchedOutputs when a file of ``names`` in ``out`` differs from what build.json
-    recorded for it (a build killed between its renames, a file replaced by hand).  Folders
-    without build.json (written before it existed) are not checked."""
-    out = Path(out)
-    record_path = out / BUILD_RECORD
-    if not record_path.is_file():
-        return
-    try:
-        recorded = json.loads(record_path.read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise MismatchedOutputs(f"{shown(record_path)}: unreadable build record ({exc}); run kg build again") from None
-    for name in names:
-        path = out / name
-        if name in recorded and (not path.is_file() or _sha256(path.read_bytes()) != recorded[name]):
-            raise MismatchedOutputs(f"{shown(path)} is not the file the last build in {shown(out)} wrote"
-                                    f" (see {BUILD_RECORD}); run kg build again")
-
-
-def outputs_consistent(out: Path) -> bool:
-    """Both outputs present and recorded together in build.json by one build."""
-    try:
-        check_outputs(out)
-    except MismatchedOutputs:
-        return False
-    return all((Path(out) / n).is_file() for n in (TTL, EXTRACTIONS, BUILD_RECORD))
-
-
-@contextmanager
-def output_lock(out: Path):
-    """Exclusive use of ``out`` by one build, taken before any work: the folder must be
-    writable, a second build into it stops at once instead of overwriting the first one's
-    outputs, and temporaries a killed build left behind are removed.  The kernel releases the
-    lock when the process dies, however it dies."""
-    out = Path(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
-    except OSError as exc:
-        raise OSError(f"{shown(out)}: cannot write into the output folder ({exc.strerror})") from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-            raise OSError(f"{shown(out)}: another kg build (process {holder or '?'}) is writing into this folder;"
-                          " wait for it to finish or pass another --out") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        try:
-            os.unlink(stage_file(out / WRITE_CHECK, b""))
-        except OSError as exc:
-            raise OSError(f"{shown(out)}: cannot write into the output folder ({exc.strerror})") from None
-        for name in (TTL, EXTRACTIONS, BUILD_RECORD, INVALID, WRITE_CHECK):
-            for stale in out.glob(f".{glob.escape(name)}.*"):
-                stale.unlink(missing_ok=True)
-        yield
-    finally:
-        os.close(fd)
 
 
 class InvalidGraph(Exception):
@@ -211,7 +129,7 @@ class InvalidGraph(Exception):
 def build(corpus: Path, out: Path, **run_options) -> tuple[BuildResult, dict[str, Path]]:
     """``run`` then SHACL validation, then the outputs.  A graph that fails validation is written
     to OUT/kg.invalid.ttl and raises InvalidGraph: the last good outputs stay."""
-    from .validate import validate
+    from .graph.validate import validate
     with output_lock(Path(out)):
         res = run(Path(corpus), **run_options)
         with _timed(res.timings, "validate"):

@@ -39,14 +39,14 @@ def add_neo4j_args(parser) -> None:
 
 def target_from_args(a):
     """The server the options and environment name; a malformed one fails here, before any work."""
-    from .neo4j_load import Target, check_uri
+    from .outputs.neo4j_load import Target, check_uri
     target = Target.from_env(uri=a.uri, user=a.user, password=a.password, database=a.database, timeout=a.timeout)
     check_uri(target.uri)
     return target
 
 
 def load_from_args(a, ttl) -> int:
-    from .neo4j_load import load_ttl
+    from .outputs.neo4j_load import load_ttl
     print(load_ttl(ttl, target_from_args(a), wipe=a.wipe, batch_size=a.batch_size))
     return 0
 
@@ -64,7 +64,7 @@ def _load_ttl(path: str):
 
 def cmd_build(a) -> int:
     from .build import InvalidGraph, build, progress_to_stderr, summary
-    from .validate import format_violations
+    from .graph.validate import format_violations
     t0 = time.perf_counter()
     if a.neo4j:
         target_from_args(a)          # a malformed --uri fails before the build, not after it
@@ -87,7 +87,7 @@ def cmd_build(a) -> int:
 
 
 def cmd_validate(a) -> int:
-    from .validate import format_violations, validate
+    from .graph.validate import format_violations, validate
     violations = validate(_load_ttl(a.ttl))
     if violations:
         print(format_violations(violations))
@@ -97,14 +97,21 @@ def cmd_validate(a) -> int:
 
 
 def cmd_export(a) -> int:
-    from .export import export
+    from .outputs.export import export
     _load_ttl(a.ttl)
     print(export(Path(a.ttl), a.format, Path(a.out) if a.out else None))
     return 0
 
 
 def cmd_sparql(a) -> int:
-    from .sparql import QueryError, format_table, prepare, read_query, run_query, shipped_queries
+    from .graph.sparql import (
+        QueryError,
+        format_table,
+        prepare,
+        read_query,
+        run_query,
+        shipped_queries,
+    )
     if a.query == "list":
         print("\n".join(shipped_queries()))
         return 0
@@ -124,7 +131,7 @@ def cmd_load(a) -> int:
 
 
 def cmd_explain(a) -> int:
-    from .explain import explain, format_edges
+    from .graph.explain import explain, format_edges
     try:
         edges = explain(_load_ttl(a.ttl), a.entity, a.other)
     except KeyError as exc:
@@ -136,10 +143,10 @@ def cmd_explain(a) -> int:
 
 
 def cmd_viz(a) -> int:
-    from .fonts import MissingCJKFont
-    from .fx import Rates
-    from .build import check_outputs
-    from .viz import write_all
+    from .files import check_outputs
+    from .outputs.fonts import MissingCJKFont
+    from .outputs.fx import Rates
+    from .outputs.viz import write_all
     check_outputs(Path(a.ttl).parent, [Path(a.ttl).name, "extractions.jsonl"])
     g = _load_ttl(a.ttl)
     try:
@@ -156,7 +163,7 @@ def cmd_viz(a) -> int:
 
 
 def cmd_models(a) -> int:
-    from .ner import DEFAULT_HANLP_MODEL, pull_hanlp_model, resolve_hanlp_model
+    from .extract.ner import DEFAULT_HANLP_MODEL, pull_hanlp_model, resolve_hanlp_model
     model = a.model or DEFAULT_HANLP_MODEL
     print(pull_hanlp_model(model) if a.action == "pull" else resolve_hanlp_model(model))
     return 0
@@ -164,7 +171,8 @@ def cmd_models(a) -> int:
 
 def cmd_eval(a) -> int:
     import json
-    from .evaluate import GoldError, evaluate_files, format_report
+
+    from .graph.evaluate import GoldError, evaluate_files, format_report
     try:
         res = evaluate_files(Path(a.ttl), Path(a.gold))
     except GoldError as exc:
@@ -216,7 +224,7 @@ def run_command(a) -> int:
 
 
 def parse_args(argv=None):
-    from .export import FORMATS
+    from .outputs.export import FORMATS
     ap = argparse.ArgumentParser(prog="kg", description="Chinese AI-industry news -> knowledge graph")
     ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -269,7 +277,7 @@ def parse_args(argv=None):
     z.add_argument("--out", help="output folder (default: viz/ beside --ttl)")
     z.add_argument("--currency", default="USD", help="currency of the funding charts (default USD)")
     z.add_argument("--rate", action="append", default=[], metavar="CODE=USD",
-                   help="exchange rate in USD per unit, e.g. CNY=0.14 (repeatable; defaults in kg/fx.py)")
+                   help="exchange rate in USD per unit, e.g. CNY=0.14 (repeatable; defaults in kg/outputs/fx.py)")
     z.add_argument("--font", help="a CJK .ttf/.otf/.ttc file for the PNGs (default: an installed Noto/Source Han font)")
     z.set_defaults(func=cmd_viz)
     m = sub.add_parser("models", help="HanLP models: `pull` downloads one into HanLP's cache (needs internet)")

@@ -1,18 +1,16 @@
 import os
-import socket
 import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from support import CORPUS, LAUNCHER, free_port
 
 
 @pytest.fixture(scope="session")
 def lac_nlp():
-    from kg.pipeline import build_nlp
+    from kg.extract.pipeline import build_nlp
     return build_nlp("lac")
 
 
@@ -35,11 +33,11 @@ def corpus_ttl(corpus_build, tmp_path_factory):
 def extract(lac_nlp):
     """Run every stage on a small text and return (entities by name, relation triples by name,
     rounds, entity key -> name)."""
-    from kg.kb import load_kb
-    from kg.normalize import normalize
-    from kg.records import SourceDoc
-    from kg.relations import RelationExtractor
-    from kg.stages import doc_facts, doc_mentions, resolve_entities
+    from kg.extract.kb import load_kb
+    from kg.extract.normalize import normalize
+    from kg.extract.records import SourceDoc
+    from kg.extract.relations import RelationExtractor
+    from kg.extract.stages import doc_facts, doc_mentions, resolve_entities
 
     def _extract(text: str):
         doc = normalize(SourceDoc("t", "t.txt", text, "utf-8"))
@@ -66,7 +64,7 @@ NEO4J_PASSWORD = "aikg-test-password"
 
 @dataclass
 class Neo4jServer:
-    target: "Target"      # noqa: F821 (kg.neo4j_load.Target)
+    target: "Target"      # noqa: F821 (kg.outputs.neo4j_load.Target)
     http: str             # http://127.0.0.1:PORT, where Neo4j Browser is served under /browser/
     seconds: float        # start time as the launcher measured it
 
@@ -86,7 +84,7 @@ def neo4j_server(tmp_path_factory):
     """Neo4j 5.26 community (neo4j-test-server/), one per session: Bolt and HTTP on free
     127.0.0.1 ports, authentication on, Neo4j Browser on the HTTP port.  It stops when its
     standard input closes, so it never outlives the test process."""
-    from kg.neo4j_load import Target
+    from kg.outputs.neo4j_load import Target
     workdir = tmp_path_factory.mktemp("neo4j")
     log = (workdir / "launcher.log").open("w")
     proc = subprocess.Popen(_launcher_command(workdir / "data", free_port(), free_port()),

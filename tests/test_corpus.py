@@ -1,6 +1,6 @@
 import pytest
 
-from kg.corpus import CorpusError, decode, iter_corpus, read_doc
+from kg.extract.corpus import CorpusError, decode, iter_corpus, read_doc
 
 
 def test_fallback_encodings():
@@ -19,8 +19,8 @@ def test_bad_files_name_the_file(tmp_path, data, message):
 
 
 def test_huge_file_is_refused_before_reading(tmp_path, monkeypatch):
-    import kg.corpus
-    monkeypatch.setattr(kg.corpus, "MAX_BYTES", 10)
+    import kg.extract.corpus
+    monkeypatch.setattr(kg.extract.corpus, "MAX_BYTES", 10)
     f = tmp_path / "huge.txt"
     f.write_text("一" * 20, encoding="utf-8")
     with pytest.raises(CorpusError, match="huge.txt.*limit"):
@@ -38,6 +38,7 @@ def test_one_bad_file_does_not_hide_the_others(tmp_path):
 
 def test_manifest_covers_the_corpus():
     import json
+
     from support import CORPUS
     manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
     assert set(manifest) == {p.name for p in CORPUS.glob("*.txt")}

@@ -8,7 +8,6 @@ import sysconfig
 from pathlib import Path
 
 import pytest
-
 from support import CORPUS, ROOT
 
 import kg

@@ -4,14 +4,14 @@ import subprocess
 import sys
 
 import pytest
-from rdflib import Graph, Literal, RDFS
+from rdflib import RDFS, Graph, Literal
 from rdflib.compare import isomorphic
 
-from kg.export import serialize, to_networkx
-from kg.explain import explain
-from kg.rdf import AIKG
-from kg.sparql import run_query, shipped_queries
-from kg.validate import validate
+from kg.graph.explain import explain
+from kg.graph.rdf import AIKG
+from kg.graph.sparql import run_query, shipped_queries
+from kg.graph.validate import validate
+from kg.outputs.export import serialize, to_networkx
 
 
 def test_corpus_graph_conforms_and_shapes_catch_violations(corpus_build):

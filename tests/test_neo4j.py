@@ -14,10 +14,18 @@ import pytest
 import yaml
 from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import DCTERMS, PROV, SKOS
-
-from kg.neo4j_load import CYPHER_DIR, LoadError, Neo4jLoader, check_server, graph_rows, load_ttl, saved_query
-from kg.rdf import AIKG, ID
 from support import LAUNCHER, ROOT, free_port
+
+from kg.graph.rdf import AIKG, ID
+from kg.outputs.neo4j_load import (
+    CYPHER_DIR,
+    LoadError,
+    Neo4jLoader,
+    check_server,
+    graph_rows,
+    load_ttl,
+    saved_query,
+)
 
 PERSON_ROLES = ("founded", "ceoOf", "worksFor", "investedIn", "educatedAt")
 

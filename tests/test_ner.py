@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.mentions import extract_mentions
-from kg.normalize import split_sentences
-from kg.pipeline import build_nlp, choose_backend
+from kg.extract.mentions import extract_mentions
+from kg.extract.normalize import split_sentences
+from kg.extract.pipeline import build_nlp, choose_backend
 
 
 def mentions(nlp, text):
@@ -69,7 +69,7 @@ def tiny_hanlp_model(tmp_path_factory):
 
 
 def test_hanlp_backend_loads_a_trained_model_through_hanlp_load(tiny_hanlp_model):
-    from kg.ner import hanlp_spans, load_hanlp
+    from kg.extract.ner import hanlp_spans, load_hanlp
     nlp = build_nlp("hanlp", hanlp_model=tiny_hanlp_model)
     assert nlp.meta["ner_backend"] == "hanlp" and "hanlp_ner" in nlp.pipe_names
     component = load_hanlp(tiny_hanlp_model)

@@ -1,5 +1,11 @@
-from kg.normalize import find_watermarks, garbled_spans, normalize, split_sentences, strip_pinyin
-from kg.records import SourceDoc
+from kg.extract.normalize import (
+    find_watermarks,
+    garbled_spans,
+    normalize,
+    split_sentences,
+    strip_pinyin,
+)
+from kg.extract.records import SourceDoc
 
 
 def norm(text):
@@ -62,8 +68,9 @@ def test_mojibake_is_flagged_not_repaired_and_does_not_split_sentences():
 
 
 def test_corpus_noise_is_gone_from_the_real_articles():
-    from kg.corpus import read_doc
     from support import CORPUS
+
+    from kg.extract.corpus import read_doc
     d = normalize(read_doc(CORPUS / "003_536115cf7a38a5ec.txt"))
     assert "(shè)" not in d.text and "OpenAI" in d.text and "发展" in d.text
     d2 = normalize(read_doc(CORPUS / "002_4667ddc33a1cffc8.txt"))

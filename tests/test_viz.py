@@ -8,13 +8,13 @@ import warnings
 import pytest
 from rdflib import RDF, Graph
 
-from kg import analysis
 from kg.build import ensure_built
 from kg.cli import main
-from kg.fonts import MissingCJKFont, use_cjk_font
-from kg.fx import Rates
-from kg.rdf import AIKG, build_graph
-from kg.records import Entity, Evidence, FundingRound, Relation
+from kg.extract.records import Entity, Evidence, FundingRound, Relation
+from kg.graph.rdf import AIKG, build_graph
+from kg.outputs import analysis
+from kg.outputs.fonts import MissingCJKFont, use_cjk_font
+from kg.outputs.fx import Rates
 
 
 def _ev(text, conf=0.8, rule="test-rule"):

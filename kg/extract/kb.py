@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .names import norm_key
-from .resources import ontology_file
-from .vocab import ENTITY_TYPES, ORG_TYPES
-
+from ..graph.names import norm_key
+from ..graph.vocab import ENTITY_TYPES
+from ..resources import ontology_file
 
 
 @dataclass

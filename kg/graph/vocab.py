@@ -104,7 +104,7 @@ CLASS_COLORS = {"Person": "#E69F00", "Company": "#0072B2", "InvestmentFirm": "#0
 class Predicate:
     name: str                     # local name, also the scorer's contract
     domain: str | None            # ontology class of the subject (None: any entity)
-    range: str | None             # ontology class of the object, as declared in aikg.ttl
+    range: tuple[str, ...] | None   # classes of the object (one, or a union), as declared in aikg.ttl
     symmetric: bool
     color: str
 
@@ -119,15 +119,15 @@ class Predicate:
 
 
 PREDICATES = {p.name: p for p in (
-    Predicate("founded", "Person", "Organization", False, "#E69F00"),
-    Predicate("ceoOf", "Person", "Organization", False, "#B35806"),
-    Predicate("worksFor", "Person", "Organization", False, "#7F7F7F"),
-    Predicate("educatedAt", "Person", "University", False, "#CC79A7"),
-    Predicate("investedIn", "Agent", "Organization", False, "#009E73"),
+    Predicate("founded", "Person", ("Organization",), False, "#E69F00"),
+    Predicate("ceoOf", "Person", ("Organization",), False, "#B35806"),
+    Predicate("worksFor", "Person", ("Organization",), False, "#7F7F7F"),
+    Predicate("educatedAt", "Person", ("University",), False, "#CC79A7"),
+    Predicate("investedIn", "Agent", ("Organization",), False, "#009E73"),
     Predicate("developed", "Organization", None, False, "#0072B2"),
     Predicate("competesWith", None, None, True, "#D62728"),
-    Predicate("partnersWith", "Organization", "Organization", True, "#9467BD"),
-    Predicate("uses", None, "AIModel", False, "#17BECF"),
+    Predicate("partnersWith", "Organization", ("Organization",), True, "#9467BD"),
+    Predicate("uses", None, ("AIModel", "Organization"), False, "#17BECF"),
 )}
 RELATIONS = tuple(PREDICATES)
 SYMMETRIC = frozenset(p for p, d in PREDICATES.items() if d.symmetric)

@@ -6,7 +6,7 @@ Kinds: P person, C company, I investor, U university, L lab, D media, G other or
 R product.
 
 Each ``Rule`` names its predicate, the kinds of its two ends, its trigger words (from
-``kg/lexicon.py``), a confidence, an example sentence with the triple it must give (the tests run
+``kg/extract/lexicon.py``), a confidence, an example sentence with the triple it must give (the tests run
 every example through the real pipeline) and its *family*: the function that turns the rule
 into matches.  A new trigger word is one line in the lexicon or a rule's ``triggers``; a new
 pattern family is one function here plus the rules that use it.

@@ -14,8 +14,8 @@ from decimal import Decimal
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
-from .records import Entity, Evidence, FundingRound, NormalizedDoc, Relation
-from .resources import ontology_file
+from ..extract.records import Entity, Evidence, FundingRound, NormalizedDoc, Relation
+from ..resources import ontology_file
 from .vocab import AIKG, ID, SCHEMA, doc_iri, entity_iri
 
 

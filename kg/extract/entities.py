@@ -13,7 +13,8 @@ from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 from urllib.parse import quote
 
-from .kb import KnowledgeBase, norm_key
+from ..graph.names import norm_key
+from .kb import KnowledgeBase
 from .records import Entity, Mention
 
 # A Chinese name from the NER model starts with a surname unless the document ties it to a full

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..graph.vocab import SYMMETRIC
 from .funding import FundingReader
 from .kb import KnowledgeBase
 from .lexicon import COMPETE_WORDS, alt
@@ -95,7 +96,7 @@ class RelationExtractor:
     def _add(self, rels, s, pred, o, sent: Sentence, rule, conf):
         if s == o:
             return
-        if pred in ("competesWith", "partnersWith") and o < s:
+        if pred in SYMMETRIC and o < s:       # stored once per pair
             s, o = o, s
         rel = rels.setdefault((s, pred, o), Relation(s, pred, o))
         if not any(e.doc_id == sent.doc_id and e.sent == sent.index and e.rule == rule for e in rel.evidence):

@@ -8,7 +8,14 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .lexicon import CEO_ROLES, FOUNDER_ROLES, HEAD_ROLES, MODEL_KINDS, PRODUCT_KINDS, alt
+from .lexicon import (
+    CEO_ROLES,
+    FOUNDER_ROLES,
+    HEAD_ROLES,
+    MODEL_KINDS,
+    PRODUCT_KINDS,
+    alt,
+)
 
 ROLE = alt(FOUNDER_ROLES, CEO_ROLES, HEAD_ROLES)
 # Words that precede a role noun but are not names.

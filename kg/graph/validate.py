@@ -11,8 +11,8 @@ from functools import lru_cache
 from pyshacl import validate as shacl_validate
 from rdflib import RDFS, Graph, Namespace, URIRef
 
+from ..resources import ontology_file
 from .rdf import load_ontology
-from .resources import ontology_file
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 

@@ -19,16 +19,15 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from .errors import UserError
-from .resources import query_dir
-from .vocab import AIKG, ID, RELATIONS, SCHEMA
-from .vocab import ENTITY_TYPES as ENTITY_CLASSES
+from ..errors import UserError
+from ..graph.vocab import AIKG, ID, RELATIONS, SCHEMA
+from ..graph.vocab import ENTITY_TYPES as ENTITY_CLASSES
+from ..resources import query_dir
 
 
 class LoadError(UserError):

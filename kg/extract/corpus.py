@@ -13,7 +13,8 @@ import stat
 import unicodedata
 from pathlib import Path
 
-from .errors import UserError
+from ..errors import UserError
+from ..files import shown
 from .records import SourceDoc
 
 MAX_BYTES = 20 * 1024 * 1024      # a news article is KBs; anything this big is not one
@@ -33,11 +34,6 @@ log = logging.getLogger("kg")
 
 class CorpusError(UserError, ValueError):
     """A file that cannot be read as an article; the message names the file."""
-
-
-def shown(path) -> str:
-    """A file name fit for a one-line message: control characters (a newline in a name) escaped."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(path))
 
 
 def _oddness(text: str) -> int:

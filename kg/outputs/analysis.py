@@ -2,7 +2,7 @@
 communities, the competition network and funding rounds in one currency.
 
 Everything returns plain rows (lists of dicts) so a notebook turns them into DataFrames and
-``kg viz`` into CSV files; the drawings live in ``kg.viz``.
+``kg viz`` into CSV files; the drawings live in ``kg.outputs.viz``.
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from collections import defaultdict
 import networkx as nx
 from rdflib import Graph
 
-from . import reader
-from .explain import evidence_edges
+from ..graph import reader
+from ..graph.explain import evidence_edges
 from .export import to_networkx
 from .fx import Rates
 

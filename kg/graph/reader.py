@@ -43,7 +43,7 @@ class EvidenceRecord:
 @dataclass
 class Fact:
     subject: str                    # IRIs
-    predicate: str                  # local name, a key of kg.vocab.PREDICATES
+    predicate: str                  # local name, a key of kg.graph.vocab.PREDICATES
     object: str
     evidence: list[EvidenceRecord] = field(default_factory=list)   # best first
 

@@ -10,7 +10,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from .kb import ORG_TYPES as ORG_CLASSES
+from ..graph.vocab import ORG_TYPES as ORG_CLASSES
 from .kb import load_kb
 from .records import Mention, Sentence
 
@@ -91,7 +91,7 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
                                          re.search(r"[\u4e00-\u9fff]", text) and JUNK_ORG.search(text)):
             return None
         return (type_org(text) if span.label_ == "Company" else span.label_), None, span.end_char
-    if source == "investor":     # investor-list items and fund-raisers, typed by kg.funding
+    if source == "investor":     # investor-list items and fund-raisers, typed by kg.extract.funding
         return span.label_, None, span.end_char
     if span.label_ == "PER":
         if len(text) < 2 or len(text) > 12 or NOT_PERSON.search(text) and not re.search(r"[A-Za-z]{2,} [A-Za-z]", text):

@@ -15,20 +15,14 @@ from pathlib import Path
 
 import networkx as nx
 
+from ..files import write_atomic
+from ..graph.vocab import CLASS_COLORS, PREDICATES
 from .analysis import simple_view
-from .build import write_atomic
-from .kb import ENTITY_TYPES
 
-# Okabe-Ito based, readable for colour-blind users; one colour per ontology class
-TYPE_COLORS = {"Person": "#E69F00", "Company": "#0072B2", "InvestmentFirm": "#009E73",
-               "University": "#CC79A7", "ResearchLab": "#56B4E9", "MediaOutlet": "#999999",
-               "Organization": "#8C6D31", "AIModel": "#D55E00", "Product": "#F0E442"}
-PREDICATE_COLORS = {"founded": "#E69F00", "ceoOf": "#B35806", "worksFor": "#7F7F7F", "educatedAt": "#CC79A7",
-                    "investedIn": "#009E73", "developed": "#0072B2", "competesWith": "#D62728",
-                    "partnersWith": "#9467BD", "uses": "#17BECF"}
+TYPE_COLORS = CLASS_COLORS
+PREDICATE_COLORS = {name: p.color for name, p in PREDICATES.items()}
 LAYOUT_SEED = 7
 GAP = 1.2               # between packed components, in layout units (a node's label is ~1 wide)
-assert set(TYPE_COLORS) == set(ENTITY_TYPES)
 
 
 def _layout(G) -> dict:
@@ -323,8 +317,8 @@ def write_all(g, ttl: Path, out: Path, rates=None, currency: str = "USD", font: 
     """Every picture and table ``kg viz`` promises, from the graph ``g`` read from ``ttl`` (and
     the mentions in extractions.jsonl beside it, when present), into ``out``.  All of them are
     rendered in memory first: a failure half-way leaves ``out`` as it was."""
+    from ..graph.explain import evidence_edges
     from . import analysis
-    from .explain import evidence_edges
     from .fonts import use_cjk_font
     from .fx import Rates
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Graph
 
-from . import reader
-from .files import write_atomic
+from ..files import write_atomic
+from ..graph import reader
 
 RDF_FORMATS = {"turtle": "ttl", "nt": "nt", "json-ld": "jsonld"}
 NX_FORMATS = {"graphml": "graphml", "gexf": "gexf"}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .resources import query_dir
+from ..resources import query_dir
 
 QUERY_DIR = query_dir("sparql")
 # what a query name or a file name looks like; SPARQL text always has spaces or braces

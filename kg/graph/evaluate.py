@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,21 +26,14 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-ENTITY_TYPES = ("Person", "Company", "InvestmentFirm", "University", "ResearchLab", "MediaOutlet",
-                "Organization", "AIModel", "Product")
-PREDICATES = ("founded", "ceoOf", "worksFor", "educatedAt", "investedIn", "developed", "competesWith",
-              "partnersWith", "uses")
-SYMMETRIC = ("competesWith", "partnersWith")
+from .names import norm_key as match_key
+from .vocab import ENTITY_TYPES, PREDICATES, SYMMETRIC
+
 TOLERANCE = 0.01
 
 
 class GoldError(ValueError):
     """A gold folder or file that cannot be read; the message names it."""
-
-
-def match_key(name) -> str:
-    text = unicodedata.normalize("NFKC", str(name)).casefold()
-    return "".join(c for c in text if not c.isspace() and unicodedata.category(c)[0] not in "PZS")
 
 
 def local_name(term) -> str:
