@@ -46,8 +46,14 @@ def wheel_venv(tmp_path_factory):
     the test venv through a .pth line, so the test needs no network; the package itself, with
     its ontology and queries, comes only from the wheel."""
     tmp = tmp_path_factory.mktemp("wheel")
+    # from a copy of the committed files: a stale build/ or egg-info of the checkout stays out
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, tracked.decode().split("\0")):
+        if (ROOT / name).is_file():
+            (tmp / "src" / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, tmp / "src" / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                    "-w", str(tmp / "dist"), str(ROOT)], check=True, timeout=600)
+                    "-w", str(tmp / "dist"), str(tmp / "src")], check=True, timeout=600)
     wheel = next((tmp / "dist").glob("aikg-*.whl"))
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)

@@ -8,10 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rdflib import RDF, RDFS, Graph, URIRef
-from rdflib.namespace import PROV, SKOS
+from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from .names import norm_key
-from .vocab import AIKG, ENTITY_TYPES, PREDICATES, doc_id_of
+from .vocab import AIKG, ENTITY_TYPES, PREDICATES, SCHEMA, doc_id_of
 
 NS = str(AIKG._NS)
 
@@ -50,6 +50,17 @@ class Fact:
     @property
     def confidence(self) -> float:
         return self.evidence[0].confidence if self.evidence else 0.0
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    iri: str
+    id: str
+    title: str | None
+    author: str | None
+    outlet: str | None
+    date: object            # a datetime.date when the literal is typed as one, else its text
+    url: str | None
 
 
 @dataclass
@@ -116,6 +127,19 @@ def rounds(g: Graph) -> list[RoundRecord]:
             None if val(AIKG.round) is None else str(val(AIKG.round)),
             None if val(AIKG.date) is None else str(val(AIKG.date)),
             None if val(AIKG.amountText) is None else str(val(AIKG.amountText)), _evidence(g, fr)))
+    return out
+
+
+def documents(g: Graph) -> list[DocumentRecord]:
+    def text(node, prop):
+        v = g.value(node, prop)
+        return None if v is None else str(v)
+    out = []
+    for d in sorted(g.subjects(RDF.type, AIKG.Document)):
+        date = g.value(d, DCTERMS.date)
+        out.append(DocumentRecord(str(d), text(d, DCTERMS.identifier) or doc_id_of(d), text(d, DCTERMS.title),
+                                  text(d, DCTERMS.creator), text(d, AIKG.outlet),
+                                  None if date is None else date.toPython(), text(d, SCHEMA.url)))
     return out
 
 

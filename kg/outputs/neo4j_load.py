@@ -21,12 +21,12 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from rdflib import RDF, RDFS, Graph
-from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib import Graph
 
 from ..errors import UserError
-from ..graph.vocab import AIKG, ID, RELATIONS, SCHEMA
+from ..graph import reader
 from ..graph.vocab import ENTITY_TYPES as ENTITY_CLASSES
+from ..graph.vocab import ID, RELATIONS
 from ..resources import query_dir
 
 
@@ -56,76 +56,39 @@ class Rows:
         return nodes, rels
 
 
-def _local(term) -> str:
-    return str(term).rsplit("#", 1)[-1]
-
-
-def _doc_id(term) -> str:
-    return str(term).rsplit("/", 1)[-1]
-
-
-def _date(lit):
-    """A calendar date (a Neo4j DATE) when the literal is one, else its text as written."""
-    if lit is None:
-        return None
-    value = lit.toPython()
-    if isinstance(value, datetime.date):
+def _date(value):
+    """A calendar date (a Neo4j DATE) when the value is one, else its text as written."""
+    if value is None or isinstance(value, datetime.date):
         return value
     try:
-        return datetime.date.fromisoformat(str(lit))
+        return datetime.date.fromisoformat(str(value))
     except ValueError:
-        return str(lit)
-
-
-def _text(g: Graph, node, prop):
-    v = g.value(node, prop)
-    return None if v is None else str(v)
+        return str(value)
 
 
 def graph_rows(g: Graph) -> Rows:
     """Plain rows for the loader, read from the canonical RDF graph (sorted: deterministic)."""
     rows = Rows()
-    for node, cls in sorted(g.subject_objects(RDF.type)):
-        kind = _local(cls)
-        if kind not in ENTITY_CLASSES:
-            continue
-        name = str(g.value(node, RDFS.label))
-        aliases = sorted(str(a) for a in g.objects(node, SKOS.altLabel))
-        rows.entities.setdefault(kind, []).append({
-            "iri": str(node), "name": name, "aliases": aliases, "type": kind,
-            "search_text": " | ".join([name, *aliases])})
-    evidence: dict[tuple, list] = {}
-    for st in g.subjects(RDF.type, RDF.Statement):
-        key = (g.value(st, RDF.subject), g.value(st, RDF.predicate), g.value(st, RDF.object))
-        evidence.setdefault(key, []).append((
-            float(g.value(st, AIKG.confidence)), str(g.value(st, AIKG.evidenceText)),
-            str(g.value(st, AIKG.extractor)), int(g.value(st, AIKG.sentenceIndex)),
-            _doc_id(g.value(st, PROV.wasDerivedFrom))))
-    for pred in RELATIONS:
-        for s, o in sorted(g.subject_objects(AIKG[pred])):
-            ev = sorted(evidence.get((s, AIKG[pred], o), []), key=lambda e: (-e[0], e[4], e[3]))
-            rows.relations.setdefault(REL_TYPES[pred], []).append({
-                "s": str(s), "o": str(o), "confidence": ev[0][0] if ev else None,
-                "evidence": [e[1] for e in ev], "rules": sorted({e[2] for e in ev}),
-                "source": ev[0][4] if ev else None, "sources": sorted({e[4] for e in ev}),
-                "sentence": ev[0][3] if ev else None})
-    for doc in sorted(g.subjects(RDF.type, AIKG.Document)):
-        rows.documents.append({
-            "iri": str(doc), "id": _text(g, doc, DCTERMS.identifier), "title": _text(g, doc, DCTERMS.title),
-            "author": _text(g, doc, DCTERMS.creator), "outlet": _text(g, doc, AIKG.outlet),
-            "date": _date(g.value(doc, DCTERMS.date)), "url": _text(g, doc, SCHEMA.url)})
-    for fr in sorted(g.subjects(RDF.type, AIKG.FundingRound)):
-        def val(p):
-            v = g.value(fr, p)
-            return None if v is None else v.toPython()
+    for e in reader.entities(g).values():
+        rows.entities.setdefault(e.type, []).append({
+            "iri": e.iri, "name": e.name, "aliases": list(e.aliases), "type": e.type,
+            "search_text": " | ".join([e.name, *e.aliases])})
+    for f in reader.facts(g):
+        ev = f.evidence
+        rows.relations.setdefault(REL_TYPES[f.predicate], []).append({
+            "s": f.subject, "o": f.object, "confidence": ev[0].confidence if ev else None,
+            "evidence": [e.text for e in ev], "rules": sorted({e.rule for e in ev}),
+            "source": ev[0].doc if ev else None, "sources": sorted({e.doc for e in ev}),
+            "sentence": ev[0].sentence if ev else None})
+    for d in reader.documents(g):
+        rows.documents.append({"iri": d.iri, "id": d.id, "title": d.title, "author": d.author,
+                               "outlet": d.outlet, "date": _date(d.date), "url": d.url})
+    for r in reader.rounds(g):
         rows.funding.append({
-            "iri": str(fr), "name": str(g.value(fr, RDFS.label)), "amount": float(val(AIKG.amount)),
-            "currency": val(AIKG.currency), "approximate": bool(val(AIKG.approximate)),
-            "round": None if val(AIKG.round) is None else str(val(AIKG.round)),
-            "date": _date(g.value(fr, AIKG.date)),
-            "evidence": str(val(AIKG.evidenceText)), "confidence": float(val(AIKG.confidence)),
-            "source": _doc_id(g.value(fr, PROV.wasDerivedFrom)), "recipient": str(g.value(fr, AIKG.recipient)),
-            "investors": sorted(str(i) for i in g.objects(fr, AIKG.investor))})
+            "iri": r.iri, "name": r.name, "amount": r.amount, "currency": r.currency,
+            "approximate": r.approximate, "round": r.round, "date": _date(r.date),
+            "evidence": r.evidence.text, "confidence": r.evidence.confidence, "source": r.evidence.doc,
+            "recipient": r.recipient, "investors": r.investors})
     return rows
 
 
