@@ -99,7 +99,7 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
         kb = load_kb()
     per_doc = []
     for i, doc in enumerate(res.docs, 1):
-        say(f"[{i}/{len(res.docs)}] {doc.doc_id}: {len(doc.sentences)} sentences")
+        say(f"[{i}/{len(res.docs)}] {shown(doc.doc_id)}: {len(doc.sentences)} sentences")
         with _timed(res.timings, "ner+mentions"):
             by_sent = {}
             for sent, sdoc in zip(doc.sentences, nlp.pipe(s.text for s in doc.sentences)):
