@@ -6,6 +6,7 @@ import glob
 import hashlib
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -148,20 +149,33 @@ def write_outputs(res: BuildResult, out: Path) -> dict[str, Path]:
     paths = {"turtle": out / TTL, "extractions": out / EXTRACTIONS}
     data = {paths["extractions"]: "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines).encode("utf-8"),
             paths["turtle"]: ttl.encode("utf-8")}
-    # Both files are complete on disk before either is renamed; the record of their hashes goes
+    # All files are complete on disk before any is renamed; the record of the two hashes goes
     # last, so a kill between the renames leaves files that readers see do not belong together.
+    record = {"files": {p.name: _sha256(content) for p, content in data.items()}}
+    data[out / BUILD_RECORD] = (json.dumps(record, indent=1, sort_keys=True) + "\n").encode("utf-8")
     staged = {}
     try:
         for path, content in data.items():
             staged[path] = _staged(path, content)
-        for path in data:
-            os.replace(staged.pop(path), path)
+        with _signals_held():
+            for path in data:
+                os.replace(staged.pop(path), path)
     finally:
         for tmp in staged.values():
             os.unlink(tmp)
-    record = {"files": {p.name: _sha256(content) for p, content in data.items()}}
-    write_atomic(out / BUILD_RECORD, json.dumps(record, indent=1, sort_keys=True) + "\n")
     return paths
+
+
+@contextmanager
+def _signals_held():
+    """Ctrl-C and SIGTERM wait for the renames, so that they never split one build's outputs
+    (only SIGKILL or a crash can, and build.json shows it)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _sha256(data: bytes) -> str:
