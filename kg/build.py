@@ -24,6 +24,7 @@ from .files import (
     TTL,
     output_lock,
     outputs_consistent,
+    shown,
     write_atomic,
     write_unit,
 )
@@ -72,7 +73,7 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
         kb = load_kb()
     per_doc = []
     for i, doc in enumerate(res.docs, 1):
-        say(f"[{i}/{len(res.docs)}] {doc.doc_id}: {len(doc.sentences)} sentences")
+        say(f"[{i}/{len(res.docs)}] {shown(doc.doc_id)}: {len(doc.sentences)} sentences")
         with _timed(res.timings, "ner+mentions"):
             per_doc.append(doc_mentions(nlp, doc))
             res.mentions.extend(m for ms in per_doc[-1].values() for m in ms)

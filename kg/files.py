@@ -8,6 +8,7 @@ import glob
 import hashlib
 import json
 import os
+import signal
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,20 +53,33 @@ def shown(path) -> str:
 
 
 def write_unit(out: Path, data: dict[Path, bytes]) -> None:
-    """Replace the files of ``data`` together.  Every file is complete on disk before any is
-    renamed; the record of their hashes goes last, so a kill between the renames leaves files
-    that readers see do not belong together."""
+    """Replace the files of ``data`` together, with build.json recording their hashes.  All
+    files are complete on disk before any is renamed, and the record goes last, so a kill
+    between the renames leaves files that readers see do not belong together."""
+    record = {"files": {p.name: _sha256(content) for p, content in data.items()}}
+    data = {**data, Path(out) / BUILD_RECORD: (json.dumps(record, indent=1, sort_keys=True) + "\n").encode("utf-8")}
     staged = {}
     try:
         for path, content in data.items():
             staged[path] = stage_file(path, content)
-        for path in data:
-            os.replace(staged.pop(path), path)
+        with _signals_held():
+            for path in data:
+                os.replace(staged.pop(path), path)
     finally:
         for tmp in staged.values():
             os.unlink(tmp)
-    record = {"files": {p.name: _sha256(content) for p, content in data.items()}}
-    write_atomic(Path(out) / BUILD_RECORD, json.dumps(record, indent=1, sort_keys=True) + "\n")
+
+
+@contextmanager
+def _signals_held():
+    """Ctrl-C and SIGTERM wait for the renames, so that they never split one build's outputs
+    (only SIGKILL or a crash can, and build.json shows it)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _sha256(data: bytes) -> str:

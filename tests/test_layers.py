@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import pytest
-
 from support import ROOT
 
 KG = ROOT / "kg"
