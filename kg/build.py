@@ -83,7 +83,7 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
     with _timed(res.timings, "relations"):
         extractor = RelationExtractor(kb, min_confidence)
         relations: list[Relation] = []
-        for doc, mentions in zip(res.docs, per_doc):
+        for doc, mentions in zip(res.docs, per_doc, strict=True):
             facts = doc_facts(extractor, doc, mentions, names)
             relations += facts.relations
             res.funding.extend(facts.funding)

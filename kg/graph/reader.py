@@ -117,7 +117,7 @@ def facts(g: Graph, predicate: str | None = None) -> list[Fact]:
 def rounds(g: Graph) -> list[RoundRecord]:
     out = []
     for fr in sorted(g.subjects(RDF.type, AIKG.FundingRound)):
-        def val(p):
+        def val(p, fr=fr):
             v = g.value(fr, p)
             return None if v is None else v.toPython()
         out.append(RoundRecord(

@@ -61,7 +61,8 @@ def prepare(text: str, allow_service: bool = False):
             parseUpdate(text)
         except Exception:
             raise QueryError(f"syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}") from None
-        raise QueryError("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused: kg sparql only reads the graph") from None
+        raise QueryError("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused: "
+                         "kg sparql only reads the graph") from None
     except Exception as exc:        # rdflib reports unknown prefixes and the like as plain Exception
         raise QueryError(f"invalid query: {' '.join(str(exc).split())}") from None
     if not allow_service:

@@ -94,7 +94,7 @@ def competition_pairs(g: Graph) -> list[dict]:
     """One row per evidence sentence of each competing pair, strongest pairs first."""
     H = competition_network(g)
     rows = []
-    for u, v, data in H.edges(data=True):
+    for _, _, data in H.edges(data=True):
         best = max(e.confidence for e in data["evidence"])
         for e in data["evidence"]:
             rows.append({"a": e.subject, "b": e.object, "pair_confidence": best, "confidence": e.confidence,

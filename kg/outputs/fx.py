@@ -28,7 +28,7 @@ class Rates:
                           for c in sorted(self.usd_per_unit) if c != target)
         return f"{pairs} ({self.as_of})"
 
-    def with_overrides(self, specs: list[str]) -> "Rates":
+    def with_overrides(self, specs: list[str]) -> Rates:
         """``["CNY=0.14"]``: USD per unit, replacing or adding a currency."""
         rates = dict(self.usd_per_unit)
         for spec in specs:
