@@ -18,7 +18,7 @@ from .records import SourceDoc
 MAX_BYTES = 20 * 1024 * 1024      # a news article is KBs; anything this big is not one
 # Parts of the work per document grow faster than its length; a long news feature has ~30,000
 # characters, and at this budget the worst text (a name every few characters, no punctuation)
-# takes under half a minute and a gigabyte (benchmarks/bad_input.py).
+# takes under a minute and a gigabyte on a busy 2-core machine (benchmarks/bad_input.py).
 MAX_CHARS = 100_000
 MANIFEST = "manifest.json"
 META_FIELDS = ("title", "outlet", "author", "date", "url")
