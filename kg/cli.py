@@ -61,7 +61,7 @@ def cmd_export(a) -> int:
 
 
 def cmd_sparql(a) -> int:
-    from .sparql import QueryError, format_table, prepare, read_query, run_query, shipped_queries
+    from .sparql import QueryError, format_table, looks_like_a_name, prepare, read_query, run_query, shipped_queries
     if a.query == "list":
         print("\n".join(shipped_queries()))
         return 0
@@ -69,7 +69,8 @@ def cmd_sparql(a) -> int:
         prepare(read_query(a.query), a.allow_service)      # before the graph is read: fails fast
         cols, rows = run_query(_load_ttl(a.ttl), a.query, a.allow_service)
     except QueryError as exc:
-        print(f"kg sparql: error: {exc}", file=sys.stderr)
+        source = "" if str(exc).startswith(a.query) or not looks_like_a_name(a.query) else f"{a.query}: "
+        print(f"kg sparql: error: {source}{exc}", file=sys.stderr)
         return 2
     print(format_table(cols, rows))
     return 0
@@ -94,9 +95,9 @@ def cmd_explain(a) -> int:
 
 
 def cmd_viz(a) -> int:
+    from .build import check_outputs
     from .fonts import MissingCJKFont
     from .fx import Rates
-    from .build import check_outputs
     from .viz import write_all
     check_outputs(Path(a.ttl).parent, [Path(a.ttl).name, "extractions.jsonl"])
     g = _load_ttl(a.ttl)
