@@ -137,18 +137,19 @@ def read_doc(path: Path, meta: dict | None = None, root: Path | None = None) -> 
 def _meta(entry, key: str, f: Path) -> dict:
     """One manifest entry with string values: numbers (a year) are taken as text with a warning,
     anything else is refused."""
+    where = f"{shown(f)}: {shown(key)}"
     if not isinstance(entry, dict):
-        raise CorpusError(f"{shown(f)}: the entry of "{shown(key)}" is not an object of title/outlet/author/date/url")
+        raise CorpusError(f"{where}: not an object of title/outlet/author/date/url")
     meta = dict(entry)
     for field in META_FIELDS:
         value = entry.get(field)
         if value is None or isinstance(value, str):
             continue
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            log.warning(f"warning: {shown(f)}: "{shown(key)}" {field} {value!r} is a number; read as text")
+            log.warning(f"warning: {where}: {field} {value!r} is a number; read as text")
             meta[field] = str(value)
         else:
-            raise CorpusError(f"{shown(f)}: "{shown(key)}" {field} must be a string, not {type(value).__name__}")
+            raise CorpusError(f"{where}: {field} must be a string, not {type(value).__name__}")
     return meta
 
 
