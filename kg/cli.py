@@ -121,7 +121,9 @@ def main(argv=None) -> int:
     try:
         a = parse_args(argv)
         cmd = f"kg {a.cmd}"
-        return run_command(a)
+        code = run_command(a)
+        sys.stdout.flush()          # a closed pipe shows here, not in the interpreter's exit
+        return code
     except KeyboardInterrupt:
         print(f"{cmd}: interrupted; files are written whole or not at all", file=sys.stderr)
         return 130
