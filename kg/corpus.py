@@ -127,7 +127,12 @@ def read_bytes(path: Path, root: Path | None = None, limit: int | None = None) -
 
 def read_doc(path: Path, meta: dict | None = None, root: Path | None = None) -> SourceDoc:
     path = Path(path)
-    text, enc = decode(read_bytes(path, root=root), shown(path))
+    data = read_bytes(path, root=root)
+    # every encoding read here spends at most 4 bytes on a character: no need to decode to know
+    if len(data) > 4 * MAX_CHARS + 4:
+        raise CorpusError(f"{shown(path)}: {len(data)} bytes hold more than the {MAX_CHARS} characters"
+                          " one document may have")
+    text, enc = decode(data, shown(path))
     if len(text) > MAX_CHARS:
         raise CorpusError(f"{shown(path)}: {len(text)} characters is more than the {MAX_CHARS} characters"
                           " one document may have")

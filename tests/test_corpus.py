@@ -92,3 +92,16 @@ def test_manifest_numbers_are_text_and_other_values_are_refused(tmp_path, caplog
         (tmp_path / "manifest.json").write_text(bad, encoding="utf-8")
         with pytest.raises(CorpusError, match="manifest.json"):
             load_manifest(tmp_path)
+
+
+def test_a_document_over_the_character_budget_is_refused(tmp_path, monkeypatch):
+    import kg.corpus
+    monkeypatch.setattr(kg.corpus, "MAX_CHARS", 10)
+    (tmp_path / "long.txt").write_text("一" * 11, encoding="utf-8")           # 33 bytes: decoded, then counted
+    with pytest.raises(CorpusError, match="long.txt: 11 characters is more than the 10"):
+        read_doc(tmp_path / "long.txt")
+    (tmp_path / "big.txt").write_bytes(b"a" * 45)                           # refused before decoding
+    with pytest.raises(CorpusError, match="big.txt: 45 bytes hold more than the 10 characters"):
+        read_doc(tmp_path / "big.txt")
+    (tmp_path / "ok.txt").write_text("一" * 10, encoding="utf-8")
+    assert read_doc(tmp_path / "ok.txt").text == "一" * 10
