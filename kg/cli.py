@@ -108,6 +108,7 @@ def cmd_sparql(a) -> int:
     from .graph.sparql import (
         QueryError,
         format_table,
+        looks_like_a_name,
         prepare,
         read_query,
         run_query,
@@ -120,7 +121,8 @@ def cmd_sparql(a) -> int:
         prepare(read_query(a.query), a.allow_service)      # before the graph is read: fails fast
         cols, rows = run_query(_load_ttl(a.ttl), a.query, a.allow_service)
     except QueryError as exc:
-        print(f"kg sparql: error: {exc}", file=sys.stderr)
+        source = "" if str(exc).startswith(a.query) or not looks_like_a_name(a.query) else f"{a.query}: "
+        print(f"kg sparql: error: {source}{exc}", file=sys.stderr)
         return 2
     print(format_table(cols, rows))
     return 0
@@ -190,7 +192,9 @@ def main(argv=None) -> int:
     try:
         a = parse_args(argv)
         cmd = f"kg {a.cmd}"
-        return run_command(a)
+        code = run_command(a)
+        sys.stdout.flush()          # a closed pipe shows here, not in the interpreter's exit
+        return code
     except KeyboardInterrupt:
         print(f"{cmd}: interrupted; files are written whole or not at all", file=sys.stderr)
         return 130

@@ -66,10 +66,10 @@ def test_non_regular_files_are_refused_without_blocking(tmp_path):
 
 def test_the_byte_limit_holds_when_the_size_is_not_known(tmp_path, monkeypatch):
     """/proc files report a size of 0: the limit is on the bytes read, not on st_size."""
-    import kg.corpus
-    monkeypatch.setattr(kg.corpus, "MAX_BYTES", 10)
+    import kg.extract.corpus
+    monkeypatch.setattr(kg.extract.corpus, "MAX_BYTES", 10)
     with pytest.raises(CorpusError, match="cpuinfo.*10 byte limit"):
-        kg.corpus.read_bytes("/proc/cpuinfo")
+        kg.extract.corpus.read_bytes("/proc/cpuinfo")
 
 
 def test_a_symlink_out_of_the_corpus_is_refused_and_one_inside_is_read(tmp_path):
@@ -85,7 +85,7 @@ def test_a_symlink_out_of_the_corpus_is_refused_and_one_inside_is_read(tmp_path)
 
 
 def test_manifest_numbers_are_text_and_other_values_are_refused(tmp_path, caplog):
-    from kg.corpus import load_manifest
+    from kg.extract.corpus import load_manifest
     (tmp_path / "manifest.json").write_text('{"a.txt": {"title": 7, "date": 2024, "url": null}}', encoding="utf-8")
     assert load_manifest(tmp_path)["a"] == {"title": "7", "date": "2024", "url": None}
     assert "2024" in caplog.text and "a.txt" in caplog.text
@@ -93,3 +93,16 @@ def test_manifest_numbers_are_text_and_other_values_are_refused(tmp_path, caplog
         (tmp_path / "manifest.json").write_text(bad, encoding="utf-8")
         with pytest.raises(CorpusError, match="manifest.json"):
             load_manifest(tmp_path)
+
+
+def test_a_document_over_the_character_budget_is_refused(tmp_path, monkeypatch):
+    import kg.extract.corpus
+    monkeypatch.setattr(kg.extract.corpus, "MAX_CHARS", 10)
+    (tmp_path / "long.txt").write_text("一" * 11, encoding="utf-8")           # 33 bytes: decoded, then counted
+    with pytest.raises(CorpusError, match="long.txt: 11 characters is more than the 10"):
+        read_doc(tmp_path / "long.txt")
+    (tmp_path / "big.txt").write_bytes(b"a" * 45)                           # refused before decoding
+    with pytest.raises(CorpusError, match="big.txt: 45 bytes hold more than the 10 characters"):
+        read_doc(tmp_path / "big.txt")
+    (tmp_path / "ok.txt").write_text("一" * 10, encoding="utf-8")
+    assert read_doc(tmp_path / "ok.txt").text == "一" * 10

@@ -79,7 +79,7 @@ def test_corpus_noise_is_gone_from_the_real_articles():
 
 
 def test_long_runs_without_punctuation_are_cut_into_bounded_sentences():
-    from kg.normalize import MAX_SENTENCE, split_sentences
+    from kg.extract.normalize import MAX_SENTENCE, split_sentences
     text = "开头一句。" + "甲公司和乙公司在竞争" * 100 + "，丙公司" * 60 + " 结尾"
     sents = split_sentences("d", text)
     assert max(len(s.text) for s in sents) <= MAX_SENTENCE

@@ -194,7 +194,7 @@ def test_kg_viz_draws_a_graph_without_competition_or_funding(tmp_path, capsys):
 
 
 def test_names_and_titles_cannot_inject_markup_or_spreadsheet_formulas(tmp_path):
-    from kg.viz import mentions_html, write_all
+    from kg.outputs.viz import mentions_html, write_all
     script = "<script>alert(1)</script>"
     ents = [Entity("x", script, "Company"), Entity("f", "=HYPERLINK(\"http://x\")", "Company"),
             Entity("m", "-1+2", "Person"), Entity("a", "@SUM(A1)", "Company")]

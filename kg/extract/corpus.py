@@ -20,7 +20,7 @@ from .records import SourceDoc
 MAX_BYTES = 20 * 1024 * 1024      # a news article is KBs; anything this big is not one
 # Parts of the work per document grow faster than its length; a long news feature has ~30,000
 # characters, and at this budget the worst text (a name every few characters, no punctuation)
-# takes under half a minute and a gigabyte (benchmarks/bad_input.py).
+# takes under a minute and a gigabyte on a busy 2-core machine (benchmarks/bad_input.py).
 MAX_CHARS = 100_000
 MANIFEST = "manifest.json"
 META_FIELDS = ("title", "outlet", "author", "date", "url")
@@ -124,7 +124,12 @@ def read_bytes(path: Path, root: Path | None = None, limit: int | None = None) -
 
 def read_doc(path: Path, meta: dict | None = None, root: Path | None = None) -> SourceDoc:
     path = Path(path)
-    text, enc = decode(read_bytes(path, root=root), shown(path))
+    data = read_bytes(path, root=root)
+    # every encoding read here spends at most 4 bytes on a character: no need to decode to know
+    if len(data) > 4 * MAX_CHARS + 4:
+        raise CorpusError(f"{shown(path)}: {len(data)} bytes hold more than the {MAX_CHARS} characters"
+                          " one document may have")
+    text, enc = decode(data, shown(path))
     if len(text) > MAX_CHARS:
         raise CorpusError(f"{shown(path)}: {len(text)} characters is more than the {MAX_CHARS} characters"
                           " one document may have")
@@ -134,18 +139,19 @@ def read_doc(path: Path, meta: dict | None = None, root: Path | None = None) -> 
 def _meta(entry, key: str, f: Path) -> dict:
     """One manifest entry with string values: numbers (a year) are taken as text with a warning,
     anything else is refused."""
+    where = f"{shown(f)}: {shown(key)}"
     if not isinstance(entry, dict):
-        raise CorpusError(f"{shown(f)}: the entry of {shown(key)!r} is not an object of title/outlet/author/date/url")
+        raise CorpusError(f"{where}: not an object of title/outlet/author/date/url")
     meta = dict(entry)
     for field in META_FIELDS:
         value = entry.get(field)
         if value is None or isinstance(value, str):
             continue
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            log.warning(f"warning: {shown(f)}: {shown(key)!r} {field} {value!r} is a number; read as text")
+            log.warning(f"warning: {where}: {field} {value!r} is a number; read as text")
             meta[field] = str(value)
         else:
-            raise CorpusError(f"{shown(f)}: {shown(key)!r} {field} must be a string, not {type(value).__name__}")
+            raise CorpusError(f"{where}: {field} must be a string, not {type(value).__name__}")
     return meta
 
 

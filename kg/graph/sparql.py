@@ -32,9 +32,13 @@ def read_query(query: str) -> str:
             raise QueryError(f"{candidate}: not a UTF-8 text file") from None
         except (OSError, ValueError):   # SPARQL text too long to be a file name, or with a NUL
             break
-    if _NAME.fullmatch(query):
+    if looks_like_a_name(query):
         raise QueryError(f"{query}: no such query file or shipped query (`kg sparql list` names them)")
     return query
+
+
+def looks_like_a_name(query: str) -> bool:
+    return bool(_NAME.fullmatch(query))
 
 
 def _nodes(node):
