@@ -419,3 +419,97 @@ def test_compose_command_loads_into_the_real_server(bolt, tmp_path):
     assert report and _counts(bolt) == (int(report.group(1)), int(report.group(2)))
     rows = graph_rows(Graph().parse(out / "kg.ttl"))
     assert rows.counts == _counts(bolt)
+
+
+# ------------------------------------------------------------------ the test server itself
+def _listeners(port):
+    """Local addresses listening on ``port``, from /proc/net (IPv4 and IPv6 tables)."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            for line in f.readlines()[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, hexport = local.split(":")
+                if state == "0A" and int(hexport, 16) == port:
+                    found.append(address)
+    return found
+
+
+def test_test_server_listens_on_loopback_only_and_needs_the_password(neo4j_server):
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import AuthError
+    loopback = {"0100007F", "0000000000000000FFFF00000100007F", "00000000000000000000000001000000"}
+    for url in (neo4j_server.target.uri, neo4j_server.http):
+        listeners = _listeners(int(url.rsplit(":", 1)[1]))
+        assert listeners and set(listeners) <= loopback, (url, listeners)
+    with GraphDatabase.driver(neo4j_server.target.uri, auth=None) as driver, pytest.raises(AuthError):
+        driver.verify_connectivity()
+
+
+# ------------------------------------------------------------------ Neo4j Browser in headless Chromium
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _title(path):
+    """Neo4j Browser titles a favorite with the first line of its text, comment marks removed."""
+    return path.read_text(encoding="utf-8").splitlines()[0].lstrip("/ ").strip()
+
+
+def test_neo4j_browser_imports_the_saved_queries_and_draws_who_competes_with_whom(
+        neo4j_server, loaded, corpus_build, tmp_path):
+    from playwright.sync_api import sync_playwright
+    from kg.neo4j_load import write_favorites_zip
+    assert os.access(CHROMIUM, os.X_OK), "Debian's chromium is missing: `make test` installs it"
+    favorites = write_favorites_zip(tmp_path / "aikg-favorites.zip").read_bytes()
+    g = corpus_build.graph
+    competitors = {name for pair in _competes(g) for name in pair}
+    with sync_playwright() as pw:
+        # Playwright gives the browser a fresh temporary profile of its own
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(f"{neo4j_server.http}/browser/")
+            page.get_by_test_id("username").fill(neo4j_server.target.user)
+            page.get_by_test_id("password").fill(neo4j_server.target.password)
+            page.get_by_test_id("connect").click()
+            page.get_by_text("You are connected as user").wait_for(timeout=60_000)
+
+            # a user drops the zip on the Browser window; it becomes the favorites folder "aikg"
+            drop = page.evaluate_handle("""(bytes) => {
+                const dt = new DataTransfer();
+                dt.items.add(new File([new Uint8Array(bytes)], 'aikg-favorites.zip', {type: 'application/zip'}));
+                return dt; }""", list(favorites))
+            for event in ("dragenter", "dragover", "drop"):
+                page.get_by_test_id("main").dispatch_event(event, {"dataTransfer": drop})
+            page.get_by_test_id("navigationFavorites").click()
+            page.get_by_test_id("expandFolder-aikg").click(timeout=30_000)
+            shown = {t.removeprefix("scriptTitle-") for t in page.locator("[data-testid^='scriptTitle-']").evaluate_all(
+                "els => els.map(e => e.getAttribute('data-testid'))")}
+            saved = {_title(p) for p in CYPHER_DIR.glob("*.cypher")}
+            assert saved <= shown
+
+            # run the saved graph query from its favorite and wait for the drawing
+            item = page.get_by_test_id("savedScriptListItem").filter(
+                has=page.get_by_test_id(f"scriptTitle-{_title(CYPHER_DIR / 'competes_with_graph.cypher')}"))
+            item.hover()
+            item.get_by_test_id("savedScriptsButton-Run").click()
+            page.get_by_test_id("navigationFavorites").click()          # close the drawer for the picture
+            frame = page.get_by_test_id("frame").filter(has=page.locator("svg g.node")).first
+            frame.wait_for(timeout=60_000)
+            page.wait_for_function(f"document.querySelectorAll('svg g.node').length >= {len(competitors)}",
+                                   timeout=30_000)
+            page.wait_for_timeout(2000)     # the force layout settles
+            drawn = set(frame.locator("svg g.node text").evaluate_all("els => els.map(e => e.textContent)"))
+            shot = tmp_path / "neo4j-browser.png"
+            frame.screenshot(path=str(shot))
+        finally:
+            browser.close()
+    # node captions are names, shortened by Browser when long
+    drawn = {t.strip().rstrip("…") for t in drawn}
+    assert all(any(name.startswith(t) for t in drawn) for name in competitors), (drawn, competitors)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+    if os.environ.get("AIKG_BROWSER_SCREENSHOT"):
+        # the README picture: AIKG_BROWSER_SCREENSHOT=docs/neo4j-browser.png pytest -k browser
+        (ROOT / os.environ["AIKG_BROWSER_SCREENSHOT"]).write_bytes(shot.read_bytes())
