@@ -91,6 +91,12 @@ def _expect_competes_with(g, rows, params):
     assert [r["confidence"] for r in rows] == sorted((r["confidence"] for r in rows), reverse=True)
 
 
+def _expect_competes_with_graph(g, rows, params):
+    pairs = [frozenset(n["name"] for n in r["p"].nodes) for r in rows]
+    assert all(len(r["p"].relationships) == 1 and r["p"].relationships[0].type == "COMPETES_WITH" for r in rows)
+    assert len(pairs) == len(set(pairs)) and set(pairs) == _competes(g)       # each pair once
+
+
 def _params_competitors_of(g):
     s, _ = sorted(g.subject_objects(AIKG.competesWith))[0]
     return {"name": _name(g, s)}
@@ -248,6 +254,19 @@ def test_wipe_deletes_an_earlier_load_and_nothing_else(bolt, corpus_ttl):
     with Neo4jLoader(bolt) as loader:
         loader._write("MATCH (n) WHERE n:Note OR n.iri = 'https://example.org/x' DETACH DELETE n")
     assert _counts(bolt) == (report.nodes, report.relationships)
+
+
+def test_quotes_backslashes_and_other_text_are_stored_as_written(bolt, loaded):
+    from kg.neo4j_load import Rows
+    name = "a'b\\c \"d\" `e` $f {g} \n h\t😀 ＼’"
+    iri = str(ID) + "entity/faithful-test"
+    rows = Rows(entities={"Company": [{"iri": iri, "name": name, "aliases": [name, "x'y"], "type": "Company",
+                                       "search_text": name}]})
+    with Neo4jLoader(bolt) as loader:
+        loader.load(rows)
+        stored = loader.read("MATCH (n:Entity {iri: $iri}) RETURN n.name AS name, n.aliases AS aliases", iri=iri)
+        loader._write("MATCH (n:Entity {iri: $iri}) DETACH DELETE n", iri=iri)
+    assert stored == [{"name": name, "aliases": [name, "x'y"]}]
 
 
 # ------------------------------------------------------------------ errors as a user sees them
