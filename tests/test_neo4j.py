@@ -278,20 +278,25 @@ def _kg_load(ttl, *args, env=None):
 
 
 @pytest.fixture()
-def kg_load_here(monkeypatch, capsys):
-    """``kg load`` through the CLI's main in this process: the same code path, without paying
-    the package import per case."""
+def kg_here(monkeypatch, capsys):
+    """The ``kg`` CLI's main in this process: the same code path as the command, without paying
+    the package import per case (the environment's NEO4J_* removed, ``env`` added)."""
     from kg.cli import main
 
-    def run(ttl, *args, env=None):
+    def run(*argv, env=None):
         for k in [k for k in os.environ if k.startswith("NEO4J_")]:
             monkeypatch.delenv(k)
         for k, v in (env or {}).items():
             monkeypatch.setenv(k, v)
-        code = main(["load", "--ttl", str(ttl), *args])
+        code = main(list(argv))
         out, err = capsys.readouterr()
-        return subprocess.CompletedProcess([], code, out, err)
+        return subprocess.CompletedProcess(argv, code, out, err)
     return run
+
+
+@pytest.fixture()
+def kg_load_here(kg_here):
+    return lambda ttl, *args, env=None: kg_here("load", "--ttl", str(ttl), *args, env=env)
 
 
 def _assert_one_clear_line(r, *needles):
@@ -328,10 +333,9 @@ def test_malformed_uri_is_one_clear_line(corpus_ttl, uri, needle, kg_load_here):
     _assert_one_clear_line(kg_load_here(corpus_ttl, "--uri", uri, "--password", "x"), repr(uri), needle)
 
 
-def test_build_checks_the_uri_before_the_work(tmp_path):
+def test_build_checks_the_uri_before_the_work(tmp_path, kg_here):
     out = tmp_path / "out"
-    r = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(ROOT / "corpus"), "--out", str(out),
-                        "--neo4j", "--uri", "http://localhost:7474"], capture_output=True, text=True, timeout=120)
+    r = kg_here("build", str(ROOT / "corpus"), "--out", str(out), "--neo4j", "--uri", "http://localhost:7474")
     _assert_one_clear_line(r, "is not a Bolt URI")
     assert not out.exists()
 
