@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 NEO4J_TEST_SERVER := neo4j-test-server/target/classpath.txt
 
-.PHONY: run test lab notebooks clean neo4j-test-server
+.PHONY: run test lab notebooks clean neo4j-test-server browser-favorites
 
 run: $(VENV)/.core
 	$(BIN)/kg build corpus --out out
@@ -48,6 +48,10 @@ $(NEO4J_TEST_SERVER): neo4j-test-server/pom.xml $(wildcard neo4j-test-server/src
 	cd neo4j-test-server && mvn -B -q package
 
 neo4j-test-server: $(NEO4J_TEST_SERVER)
+
+# the saved Cypher queries as a zip to drop on Neo4j Browser (it becomes the favorites folder "aikg")
+browser-favorites: $(VENV)/.core
+	$(BIN)/python -c "from kg.neo4j_load import write_favorites_zip as w; print(w('out/aikg-favorites.zip'))"
 
 $(VENV)/.lab: $(VENV)/.core
 	$(BIN)/pip install -q -e '.[notebooks]'

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from support import CORPUS, LAUNCHER, free_port
 
+from kg.outputs.neo4j_load import Target
+
 
 @pytest.fixture(scope="session")
 def lac_nlp():
@@ -64,7 +66,7 @@ NEO4J_PASSWORD = "aikg-test-password"
 
 @dataclass
 class Neo4jServer:
-    target: "Target"      # noqa: F821 (kg.outputs.neo4j_load.Target)
+    target: Target
     http: str             # http://127.0.0.1:PORT, where Neo4j Browser is served under /browser/
     seconds: float        # start time as the launcher measured it
 
@@ -84,10 +86,11 @@ def neo4j_server(tmp_path_factory):
     """Neo4j 5.26 community (neo4j-test-server/), one per session: Bolt and HTTP on free
     127.0.0.1 ports, authentication on, Neo4j Browser on the HTTP port.  It stops when its
     standard input closes, so it never outlives the test process."""
-    from kg.outputs.neo4j_load import Target
     workdir = tmp_path_factory.mktemp("neo4j")
     log = (workdir / "launcher.log").open("w")
-    proc = subprocess.Popen(_launcher_command(workdir / "data", free_port(), free_port()),
+    bolt_port = free_port()
+    http_port = next(p for p in iter(free_port, None) if p != bolt_port)
+    proc = subprocess.Popen(_launcher_command(workdir / "data", bolt_port, http_port),
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)
     ready = {}
     reader = threading.Thread(target=lambda: ready.setdefault("line", proc.stdout.readline()), daemon=True)

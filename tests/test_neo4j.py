@@ -99,6 +99,12 @@ def _expect_competes_with(g, rows, params):
     assert [r["confidence"] for r in rows] == sorted((r["confidence"] for r in rows), reverse=True)
 
 
+def _expect_competes_with_graph(g, rows, params):
+    pairs = [frozenset(n["name"] for n in r["p"].nodes) for r in rows]
+    assert all(len(r["p"].relationships) == 1 and r["p"].relationships[0].type == "COMPETES_WITH" for r in rows)
+    assert len(pairs) == len(set(pairs)) and set(pairs) == _competes(g)       # each pair once
+
+
 def _params_competitors_of(g):
     s, _ = sorted(g.subject_objects(AIKG.competesWith))[0]
     return {"name": _name(g, s)}
@@ -258,6 +264,19 @@ def test_wipe_deletes_an_earlier_load_and_nothing_else(bolt, corpus_ttl):
     assert _counts(bolt) == (report.nodes, report.relationships)
 
 
+def test_quotes_backslashes_and_other_text_are_stored_as_written(bolt, loaded):
+    from kg.outputs.neo4j_load import Rows
+    name = "a'b\\c \"d\" `e` $f {g} \n h\t😀 ＼’"
+    iri = str(ID) + "entity/faithful-test"
+    rows = Rows(entities={"Company": [{"iri": iri, "name": name, "aliases": [name, "x'y"], "type": "Company",
+                                       "search_text": name}]})
+    with Neo4jLoader(bolt) as loader:
+        loader.load(rows)
+        stored = loader.read("MATCH (n:Entity {iri: $iri}) RETURN n.name AS name, n.aliases AS aliases", iri=iri)
+        loader._write("MATCH (n:Entity {iri: $iri}) DETACH DELETE n", iri=iri)
+    assert stored == [{"name": name, "aliases": [name, "x'y"]}]
+
+
 # ------------------------------------------------------------------ errors as a user sees them
 def _kg_load(ttl, *args, env=None):
     """``kg load`` in a fresh process, as a user runs it (the environment's NEO4J_* removed)."""
@@ -267,20 +286,25 @@ def _kg_load(ttl, *args, env=None):
 
 
 @pytest.fixture()
-def kg_load_here(monkeypatch, capsys):
-    """``kg load`` through the CLI's main in this process: the same code path, without paying
-    the package import per case."""
+def kg_here(monkeypatch, capsys):
+    """The ``kg`` CLI's main in this process: the same code path as the command, without paying
+    the package import per case (the environment's NEO4J_* removed, ``env`` added)."""
     from kg.cli import main
 
-    def run(ttl, *args, env=None):
+    def run(*argv, env=None):
         for k in [k for k in os.environ if k.startswith("NEO4J_")]:
             monkeypatch.delenv(k)
         for k, v in (env or {}).items():
             monkeypatch.setenv(k, v)
-        code = main(["load", "--ttl", str(ttl), *args])
+        code = main(list(argv))
         out, err = capsys.readouterr()
-        return subprocess.CompletedProcess([], code, out, err)
+        return subprocess.CompletedProcess(argv, code, out, err)
     return run
+
+
+@pytest.fixture()
+def kg_load_here(kg_here):
+    return lambda ttl, *args, env=None: kg_here("load", "--ttl", str(ttl), *args, env=env)
 
 
 def _assert_one_clear_line(r, *needles):
@@ -317,10 +341,9 @@ def test_malformed_uri_is_one_clear_line(corpus_ttl, uri, needle, kg_load_here):
     _assert_one_clear_line(kg_load_here(corpus_ttl, "--uri", uri, "--password", "x"), repr(uri), needle)
 
 
-def test_build_checks_the_uri_before_the_work(tmp_path):
+def test_build_checks_the_uri_before_the_work(tmp_path, kg_here):
     out = tmp_path / "out"
-    r = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(ROOT / "corpus"), "--out", str(out),
-                        "--neo4j", "--uri", "http://localhost:7474"], capture_output=True, text=True, timeout=120)
+    r = kg_here("build", str(ROOT / "corpus"), "--out", str(out), "--neo4j", "--uri", "http://localhost:7474")
     _assert_one_clear_line(r, "is not a Bolt URI")
     assert not out.exists()
 
@@ -399,13 +422,26 @@ def test_compose_file_has_what_the_services_need():
     assert _interpolate(neo4j["environment"]["NEO4J_AUTH"], env) == f"neo4j/{env['NEO4J_PASSWORD']}"
     with pytest.raises(AssertionError, match="set NEO4J_PASSWORD"):
         _interpolate(neo4j["environment"]["NEO4J_AUTH"], {})
-    health = neo4j["healthcheck"]
-    # cypher-shell ships in the neo4j image (bin/ on its PATH); it logs in, so healthy means queryable
-    assert health["test"][0] == "CMD-SHELL" and "cypher-shell" in health["test"][1] and "RETURN 1" in health["test"][1]
+    # the image turns any other NEO4J_* variable into a neo4j.conf setting, and Neo4j 5 stops on unknown ones
+    assert "env_file" not in neo4j and set(neo4j["environment"]) <= {"NEO4J_AUTH", "NEO4J_ACCEPT_LICENSE_AGREEMENT"}
     assert aikg["depends_on"]["neo4j"]["condition"] == "service_healthy"
     assert aikg["environment"]["NEO4J_URI"] == "bolt://neo4j:7687"
     assert _interpolate(aikg["environment"]["NEO4J_DATABASE"], env) == "neo4j"
     assert aikg["command"][:2] == ["kg", "build"] and "--neo4j" in aikg["command"]
+
+
+def test_compose_healthcheck_logs_in_with_the_password_from_neo4j_auth(tmp_path):
+    """The healthcheck's shell line as the container runs it (compose turns $$ into $), with
+    cypher-shell, which the neo4j image ships, stood in by a script that records its arguments."""
+    kind, line = _compose()["services"]["neo4j"]["healthcheck"]["test"]
+    assert kind == "CMD-SHELL"
+    stub = tmp_path / "cypher-shell"
+    stub.write_text('#!/bin/sh\nprintf "%s\\n" "$@" > "$0.args"\n')
+    stub.chmod(0o755)
+    env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "NEO4J_AUTH": "neo4j/pa ss/w'rd"}
+    r = subprocess.run(["/bin/sh", "-c", line.replace("$$", "$")], env=env, capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "cypher-shell.args").read_text().splitlines() == ["-u", "neo4j", "-p", "pa ss/w'rd", "RETURN 1"]
 
 
 def test_compose_command_loads_into_the_real_server(bolt, tmp_path):
@@ -427,3 +463,98 @@ def test_compose_command_loads_into_the_real_server(bolt, tmp_path):
     assert report and _counts(bolt) == (int(report.group(1)), int(report.group(2)))
     rows = graph_rows(Graph().parse(out / "kg.ttl"))
     assert rows.counts == _counts(bolt)
+
+
+# ------------------------------------------------------------------ the test server itself
+def _listeners(port):
+    """Local addresses listening on ``port``, from /proc/net (IPv4 and IPv6 tables)."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            for line in f.readlines()[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, hexport = local.split(":")
+                if state == "0A" and int(hexport, 16) == port:
+                    found.append(address)
+    return found
+
+
+def test_test_server_listens_on_loopback_only_and_needs_the_password(neo4j_server):
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import AuthError
+    loopback = {"0100007F", "0000000000000000FFFF00000100007F", "00000000000000000000000001000000"}
+    for url in (neo4j_server.target.uri, neo4j_server.http):
+        listeners = _listeners(int(url.rsplit(":", 1)[1]))
+        assert listeners and set(listeners) <= loopback, (url, listeners)
+    with GraphDatabase.driver(neo4j_server.target.uri, auth=None) as driver, pytest.raises(AuthError):
+        driver.verify_connectivity()
+
+
+# ------------------------------------------------------------------ Neo4j Browser in headless Chromium
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _title(path):
+    """Neo4j Browser titles a favorite with the first line of its text, comment marks removed."""
+    return path.read_text(encoding="utf-8").splitlines()[0].lstrip("/ ").strip()
+
+
+def test_neo4j_browser_imports_the_saved_queries_and_draws_who_competes_with_whom(
+        neo4j_server, loaded, corpus_build, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from kg.outputs.neo4j_load import write_favorites_zip
+    assert os.access(CHROMIUM, os.X_OK), "Debian's chromium is missing: `make test` installs it"
+    favorites = write_favorites_zip(tmp_path / "aikg-favorites.zip").read_bytes()
+    g = corpus_build.graph
+    competitors = {name for pair in _competes(g) for name in pair}
+    with sync_playwright() as pw:
+        # Playwright gives the browser a fresh temporary profile of its own
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(f"{neo4j_server.http}/browser/")
+            page.get_by_test_id("username").fill(neo4j_server.target.user)
+            page.get_by_test_id("password").fill(neo4j_server.target.password)
+            page.get_by_test_id("connect").click()
+            page.get_by_text("You are connected as user").wait_for(timeout=60_000)
+
+            # a user drops the zip on the Browser window; it becomes the favorites folder "aikg"
+            drop = page.evaluate_handle("""(bytes) => {
+                const dt = new DataTransfer();
+                dt.items.add(new File([new Uint8Array(bytes)], 'aikg-favorites.zip', {type: 'application/zip'}));
+                return dt; }""", list(favorites))
+            for event in ("dragenter", "dragover", "drop"):
+                page.get_by_test_id("main").dispatch_event(event, {"dataTransfer": drop})
+            page.get_by_test_id("navigationFavorites").click()
+            page.get_by_test_id("expandFolder-aikg").click(timeout=30_000)
+            shown = {t.removeprefix("scriptTitle-") for t in page.locator("[data-testid^='scriptTitle-']").evaluate_all(
+                "els => els.map(e => e.getAttribute('data-testid'))")}
+            saved = {_title(p) for p in CYPHER_DIR.glob("*.cypher")}
+            assert saved <= shown
+
+            # run the saved graph query from its favorite and wait for the drawing
+            item = page.get_by_test_id("savedScriptListItem").filter(
+                has=page.get_by_test_id(f"scriptTitle-{_title(CYPHER_DIR / 'competes_with_graph.cypher')}"))
+            item.hover()
+            item.get_by_test_id("savedScriptsButton-Run").click()
+            page.get_by_test_id("navigationFavorites").click()          # close the drawer for the picture
+            frame = page.get_by_test_id("frame").filter(has=page.locator("svg g.node")).first
+            frame.wait_for(timeout=60_000)
+            page.wait_for_function(f"document.querySelectorAll('svg g.node').length >= {len(competitors)}",
+                                   timeout=30_000)
+            page.wait_for_timeout(2000)     # the force layout settles
+            drawn = set(frame.locator("svg g.node text").evaluate_all("els => els.map(e => e.textContent)"))
+            shot = tmp_path / "neo4j-browser.png"
+            frame.screenshot(path=str(shot))
+        finally:
+            browser.close()
+    # node captions are names, shortened by Browser when long
+    drawn = {t.strip().rstrip("…") for t in drawn}
+    assert all(any(name.startswith(t) for t in drawn) for name in competitors), (drawn, competitors)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+    if os.environ.get("AIKG_BROWSER_SCREENSHOT"):
+        # the README picture: AIKG_BROWSER_SCREENSHOT=docs/neo4j-browser.png pytest -k browser
+        (ROOT / os.environ["AIKG_BROWSER_SCREENSHOT"]).write_bytes(shot.read_bytes())
