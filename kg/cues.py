@@ -80,6 +80,9 @@ VERSIONED_MODEL = re.compile(r"(?<![A-Za-z0-9\-.])(?P<name>[A-Z][A-Za-z]+-(?:V|R
 # a funding announcement names the company that raises money: "，星河科技宣布完成"
 COMPANY_BEFORE_FUNDING = re.compile(rf"(?:^|(?<=[，,。；;：:\s“]))(?P<name>(?!已|累计|共)(?:(?![{_STOP}])[\u4e00-\u9fffA-Za-z0-9]){{2,8}}?)"
                                     r"(?=(?:今日|近日|日前|昨日|今天|正式|已经?|再次|又)?(?:宣布)?(?:完成|获得?|斩获)[^，,。]{0,14}?融资)")
+# "青禾智能(QINGHE)", "星河机器人（Galaxia）": a Chinese name glossed by a one-word Latin brand
+GLOSSED_COMPANY = re.compile(rf"(?:^|(?<=[，,。：:；;\s“]))(?P<name>(?:(?![{_STOP}])[\u4e00-\u9fff]){{2,6}})"
+                             r"[（(](?:[A-Z][A-Za-z0-9]+|[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)[）)]")
 # "自研的星河大模型", "发布了天工大模型": a Chinese name the text gives a model
 CN_MODEL = re.compile(rf"(?:自研|自主研发|研发|发布|推出|开源|打造|训练)(?:了|的)?(?:全新的?|新一代|最新的?)?"
                       rf"(?P<name>(?:(?![{_STOP}{_MODIFIER}])[\u4e00-\u9fff]){{2,4}}(?:大模型))")
@@ -92,7 +95,8 @@ def cue_spans(text: str) -> list[tuple[int, int, str]]:
                       (COLUMN, "MediaOutlet"), (BYLINE_PERSON, "Person"), (BYLINE_OUTLET, "MediaOutlet"),
                       (MEDIA_TITLE, "MediaOutlet"), (ORG_BY_SUFFIX, "Company"), (LATIN_MODEL, "AIModel"),
                       (CN_MODEL, "AIModel"), (VERSIONED_MODEL, "AIModel"),
-                      (PRODUCT_AFTER_KIND, "Product"), (COMPANY_BEFORE_FUNDING, "Company")):
+                      (PRODUCT_AFTER_KIND, "Product"), (COMPANY_BEFORE_FUNDING, "Company"),
+                      (GLOSSED_COMPANY, "Company")):
         for m in rx.finditer(text):
             group = next(g for g in ("name", "name2", "name3") if g in rx.groupindex and m.group(g))
             if label == "AIModel" and NOT_MODEL.match(m.group(group)) or label == "Person" and NOT_PERSON.search(m.group(group)):

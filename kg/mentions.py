@@ -7,6 +7,7 @@ their suffix; spans inside garbled text and junk spans are dropped.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from spacy.tokens import Doc, Span
 
@@ -189,3 +190,41 @@ def extract_mentions(doc: Doc, sentence: Sentence) -> list[Mention]:
         out.append(Mention(sentence.doc_id, sentence.index, sentence.start + a, sentence.start + b,
                            doc.text[a:b], label, "list"))
     return sorted(out, key=lambda m: m.start)
+
+
+def propagate_names(by_sent: dict[int, list[Mention]], sentences: list[Sentence]) -> None:
+    """One name, one reading per document: a name a pattern found once (a cue, a list member) is
+    a mention wherever the document repeats it, over the statistical NER's split of it; and a
+    two-character person name the NER cuts short the same way twice (周靖|人) gets its last
+    character back."""
+    found = {m.text: m.label for ms in by_sent.values() for m in ms
+             if m.source in ("cue", "list") and len(m.text) >= 2}
+    text = " ".join(s.text for s in sentences)
+    for ms in by_sent.values():
+        for m in ms:
+            if m.source == "ner" and m.label == "Person" and len(m.text) == 2 and m.text not in found:
+                nxt = Counter(text[i + 2:i + 3] for i in _occurrences(text, m.text))
+                char, n = nxt.most_common(1)[0] if nxt else ("", 0)
+                if n >= 2 and n == sum(nxt.values()) and re.fullmatch(r"[\u4e00-\u9fff]", char) \
+                        and char not in "的是在和与了说称表也就都还将已曾则被对为等":
+                    found[m.text + char] = "Person"
+    for sent in sentences:
+        ms = by_sent.get(sent.index, [])
+        for name, label in found.items():
+            for i in _occurrences(sent.text, name):
+                a, b = sent.start + i, sent.start + i + len(name)
+                hit = [m for m in ms if m.start < b and a < m.end]
+                if any(m.source != "ner" for m in hit) or any(a < y + sent.start and x + sent.start < b
+                                                               for x, y in sent.garbled):
+                    continue
+                ms = [m for m in ms if m not in hit]
+                ms.append(Mention(sent.doc_id, sent.index, a, b, name, label, "document"))
+        by_sent[sent.index] = sorted(ms, key=lambda m: m.start)
+
+
+def _occurrences(text: str, name: str) -> list[int]:
+    out, i = [], text.find(name)
+    while i >= 0:
+        out.append(i)
+        i = text.find(name, i + len(name))
+    return out

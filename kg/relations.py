@@ -106,7 +106,7 @@ class RelationExtractor:
             real_orgs = [s for s in slots if s.label in ("Company", "ResearchLab") and not s.virtual]
             if real_orgs:
                 # the topic of the sentence, as for people
-                last_org = _Slot(real_orgs[0].key, real_orgs[0].label, 0, 0, virtual=True)
+                last_org = _Slot(real_orgs[0].key, real_orgs[0].label, 0, 0)
             recent = (recent + [[s for s in slots if not s.virtual]])[-3:]
         return rels, funding
 
