@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from .kb import KnowledgeBase
 from .lexicon import COMPETE_WORDS, alt
@@ -41,6 +42,18 @@ FIRST_PERSON_PLURAL = re.compile(r"我们(?!国)")
 # "该公司", "这家公司", a clause-initial "公司", "其" before what it owns or does
 ORG_PRONOUN = re.compile(r"该公司|这家公司|(?:(?<=^)|(?<=[，,。；;]))公司(?!的?(?:首席|CEO|董事长|总裁|创始人|联合创始人|副总裁|CTO))"
                          r"|(?<![与尤极])其(?=自主|自研|旗下|最新|推出|发布|开源|的|新)")
+
+
+WAR = re.compile(r"价格战|降价潮|混战|大战|围剿|厮杀|激烈的竞争|竞争之下")
+WAR_MOVE = re.compile(r"降价|免费|跟进|应战|打折|降至|降低价格|价格")
+WAR_ANSWER = re.compile(r"^\s*(?:仅隔|随后|紧接着|紧随其后|几个小时后|几小时后|同一天|次日|当天)")
+
+
+@dataclass
+class _War:
+    opener: list[str]
+    last_side: list[str]
+    last: int                   # index of the last sentence that moved
 
 
 def _list_tail(tagged: str, pos: int, pred: str) -> str:
@@ -86,6 +99,7 @@ class RelationExtractor:
         rels: dict[tuple, Relation] = {}
         funding: list[FundingRound] = []
         last_person, last_org = None, None
+        war: _War | None = None
         recent: list[list[_Slot]] = []
         for sent in sentences:
             slots = [_Slot(m.entity, m.label, m.start, m.end) for m in mentions.get(sent.index, [])]
@@ -94,6 +108,7 @@ class RelationExtractor:
             for name, pred, s, o, conf in self._sentence_relations(sent, slots, last_person, last_org):
                 self._add(rels, s, pred, o, sent, name, conf)
             self._competition_context(sent, slots, orgs, main_person, rels)
+            war = self._price_war(sent, slots, war, rels)
             fr = self._funding(sent, slots, recent)
             funding.extend(fr)
             for f in fr:
@@ -214,6 +229,23 @@ class RelationExtractor:
             return
         if other:
             self._add(rels, x.key, "competesWith", other, sent, "compete-context", 0.6)
+
+    def _price_war(self, sent, slots, war: "_War | None", rels) -> "_War | None":
+        """A war one maker opens ("打响了价格战") and others join in the next sentences ("相继宣布
+        降价"): each newcomer competes with the opener, or with the last mover when the text says it
+        answered that one ("仅隔几个小时，…")."""
+        makers = list(dict.fromkeys(s.key for s in slots if not s.virtual and KIND[s.label] in "CIL"))
+        if war and sent.index - war.last > 3:
+            war = None
+        if war is None:
+            return _War([makers[0]], [makers[0]], sent.index) if makers and WAR.search(sent.text) else None
+        if not makers or not (WAR_MOVE.search(sent.text) or WAR.search(sent.text)):
+            return war
+        rivals = war.last_side if WAR_ANSWER.match(sent.text) else war.opener
+        for k in makers:
+            for r in rivals:
+                self._add(rels, k, "competesWith", r, sent, "compete-war", 0.6)
+        return _War(war.opener, makers, sent.index)
 
     # ------------------------------------------------------------------ funding
     def _funding(self, sent: Sentence, slots: list[_Slot], recent) -> list[FundingRound]:

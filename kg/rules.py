@@ -346,8 +346,11 @@ def rivals(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     words = _rx(alt(rule.triggers))
     if not words.search(text):
         return
-    groups = ("CIULDG", "MR", "P")
+    groups = ("CIULDG", "M", "R", "P")
     toks = list(re.finditer(r"⟦([A-Z])(\d+)⟧", text))
+    # "对标⟦M0⟧的模型⟦M1⟧": the one measured against comes first
+    for m in re.finditer(rf"{words.pattern}(?P<a>⟦(?P<k>[MR])\d+⟧)的(?:{alt(lx.MODEL_KINDS, lx.PRODUCT_KINDS)})?(?P<b>⟦(?P=k)\d+⟧)", text):
+        yield ctx.slot(m.group("a")), ctx.slot(m.group("b")), rule.predicate
     for i, a in enumerate(toks):
         for b in toks[i + 1:]:
             if not any(a.group(1) in g and b.group(1) in g for g in groups):
