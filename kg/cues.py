@@ -52,13 +52,15 @@ BYLINE_OUTLET = re.compile(rf"(?:^|(?<=[\s(（,，]))(?:出品|来源|来自)\s*
 MEDIA_TITLE = re.compile(r"(?:(?<=告诉)|(?<=接受)|(?<=[据对向])|^)《(?P<name>[^》]{2,10})》"
                          r"|《(?P<name2>[^》]{2,10})》(?=\s*(?:记者|讯|报道|统计|获悉|消息|援引|独家|\d+月))"
                          r"|《(?P<name3>[^》]{1,8}(?:日报|晚报|时报|周刊|报道|新闻|财经|杂志|报))》")
+# verbs never inside an organization's name: "某某正式加盟星河智能" is a clause, not a name
+NOT_ORG_NAME = re.compile(r"加盟|加入|发布|推出|宣布|完成|获得|成立|创立|创办|正式|表示|部署|接入|担任|出任|离开|投资了")
 # organizations by their kind word, bounded on the left by a list separator or a lead word:
 # "由某某创投领投", "、某某资本、", "包括某某研究院"
 _ORG_KIND = (r"资本|创投|基金|投资|资管|投控|集团|控股|科技|智能|机器人|动力|汽车|实验室|研究院|研究所|大学|学院"
              r"|新闻|日报|传媒|银行|证券|半导体|电子|网络|芯片|微电子|信息")
-ORG_BY_SUFFIX = re.compile(rf"(?:^|(?<=[、，,：:；;（(“\s和与及由为至—])|(?<=包括|涵盖|以及|其中|旗下|还有)|(?<=投资方|领投方|跟投方|参投方))"
-                           rf"(?P<name>(?![由为至])(?!同时|打造|更|成为)(?:(?![{_STOP}等])[\u4e00-\u9fffA-Z]){{2,10}}?(?:{_ORG_KIND}))"
-                           rf"(?=$|[、，,。；;：:（()）”\s和与及等旗领跟参联也则已将于在宣获完的])")
+ORG_BY_SUFFIX = re.compile(rf"(?:^|(?<=[、，,：:；;（(“\s和与及由为至—的])|(?<=包括|涵盖|以及|其中|旗下|还有|加盟|加入|发布|推出|宣布|成立|创立|创办|担任|出任|离开|部署|接入|投资)|(?<=投资方|领投方|跟投方|参投方))"
+                           rf"(?P<name>(?![由为至])(?!同时|打造|更|成为|旗下|明星|企业|知名|公司|平台|产业|头部|龙头)(?:(?![{_STOP}等]|{NOT_ORG_NAME.pattern})[\u4e00-\u9fffA-Z]){{2,10}}?(?:{_ORG_KIND}))"
+                           rf"(?=$|[、，,。；;：:（()）”\s和与及等旗领跟参联也则已将于在宣获完的还都是又再正近今昨日曾])")
 # model names: Latin letters with a version or variant ("Step-3", "GLM-4.5", "Qwen2.5-VL", "Hailuo 2",
 # "abab6.5s"), right after a word for a model or before one, or next to a launch verb
 _VERSIONED = (r"[A-Za-z][A-Za-z]*(?:[-.]?(?:V?\d+(?:\.\d+)*[A-Za-z]?|[A-Z][A-Za-z]+|[a-z]+))*"
@@ -99,7 +101,8 @@ def cue_spans(text: str) -> list[tuple[int, int, str]]:
                       (GLOSSED_COMPANY, "Company")):
         for m in rx.finditer(text):
             group = next(g for g in ("name", "name2", "name3") if g in rx.groupindex and m.group(g))
-            if label == "AIModel" and NOT_MODEL.match(m.group(group)) or label == "Person" and NOT_PERSON.search(m.group(group)):
+            if label == "AIModel" and NOT_MODEL.match(m.group(group)) or label == "Person" and NOT_PERSON.search(m.group(group)) \
+                    or rx is ORG_BY_SUFFIX and NOT_ORG_NAME.search(m.group(group)):
                 continue
             out.append((m.start(group), m.end(group), label))
     for m in HONORIFIC.finditer(text):

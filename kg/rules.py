@@ -51,7 +51,7 @@ ROLE = rf"(?:{FOUNDER}|{CEO}|{OTHER_ROLE})"
 ROLES = rf"{ROLE}(?:(?:兼|、|和|与|及|&|/)?{ROLE})*"
 DEGREE = alt(lx.DEGREES)
 TAKE_ROLE = alt(lx.TAKE_ROLE_VERBS)
-ADVERBS = alt(("曾", "现", "已", "则", "还", "又", "也", "先后", "前后", "曾经", "目前", "正式", "同时"))
+ADVERBS = alt(("曾", "现", "已", "则", "还", "又", "也", "先后", "前后", "曾经", "目前", "正式", "同时", "将", "已经", "此次"))
 
 
 def role_predicates(roles: str, org_label: str = "Company") -> list[str]:
@@ -244,7 +244,7 @@ def adopters_after(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 
 def pair_with(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """S 与 O … trigger: "⟦C0⟧与⟦C1⟧达成战略合作", "⟦C0⟧和⟦C1⟧的合作"."""
-    pattern = rf"{ph(rule.subject, 's')}(?:与|和|同|跟|携手|联手){ph(rule.object, 'o')}{GAP}{alt(rule.triggers)}"
+    pattern = rf"{ph(rule.subject, 's')}(?:{ADVERBS})*(?:与|和|同|跟|携手|联手){ph(rule.object, 'o')}{GAP}{alt(rule.triggers)}"
     yield from _pairs(rule, ctx, pattern)
 
 
@@ -439,7 +439,7 @@ RULES: list[Rule] = [
     R("uses-finished", "uses", ADOPTER, "[MC]", ("接入", "融合", "适配", "集成", "部署", "对接"), 0.7, finish_adoption,
       "远山汽车已经完成DeepSeek全系列模型的接入工作。", ("远山汽车", "uses", "DeepSeek")),
     R("uses-deployed-on", "uses", ADOPTER, "M", ("部署", "运行", "搭载", "适配", "跑通"), 0.7, deploy_on,
-      "青禾智能已在自家的灵犀芯片上部署通义千问。", ("灵犀芯片", "uses", "通义千问")),
+      "远山科技已在天玑9300芯片上部署通义千问。", ("天玑9300", "uses", "通义千问")),
     R("uses-with-model", "uses", ADOPTER, "M", ("合作", "融合", "适配"), 0.7, pair_with,
       "远山汽车还与通义千问展开合作。", ("远山汽车", "uses", "通义千问")),
     # partnership
