@@ -47,7 +47,8 @@ COLUMN = re.compile(r"(?:出品|栏目|来源)\s*[丨|:：]\s*[^《\s]{0,8}《(?
 _BYLINE_END = r"(?=$|\s|[,，。;；·|丨()（）:：]|编辑|作者|记者|出品|来源|责编|校对|图源)"
 BYLINE_PERSON = re.compile(rf"(?:(?:^|(?<=[\s(（,，]))(?:文|作者|编辑|撰文|记者|责编|责任编辑|校对|采访|整理)\s*[丨|:：]"
                            rf"|(?:作者|编辑|记者|责编)\s*[丨|:：]|(?<=[(（])记者\s)\s*(?P<name>[\u4e00-\u9fff]{{2,4}}?){_BYLINE_END}")
-BYLINE_OUTLET = re.compile(rf"(?:^|(?<=[\s(（,，]))(?:出品|来源|来自)\s*[丨|:：]\s*(?P<name>[\u4e00-\u9fffA-Za-z0-9]{{2,10}}?){_BYLINE_END}")
+BYLINE_OUTLET = re.compile(rf"(?:出品|来源|来自)\s*[丨|:：]\s*(?P<name>[\u4e00-\u9fffA-Za-z0-9]{{2,10}}?){_BYLINE_END}"
+                           r"|(?:^|(?<=[\s(（,，]))文\s*[丨|]\s*(?P<name2>[\u4e00-\u9fff]{1,6}[A-Za-z][A-Za-z0-9]+)")
 # a publication in title marks where the text cites it: "《某某日报》记者", "告诉《某某》"
 MEDIA_TITLE = re.compile(r"(?:(?<=告诉)|(?<=接受)|(?<=[据对向])|^)《(?P<name>[^》]{2,10})》"
                          r"|《(?P<name2>[^》]{2,10})》(?=\s*(?:记者|讯|报道|统计|获悉|消息|援引|独家|\d+月))"
@@ -83,7 +84,7 @@ VERSIONED_MODEL = re.compile(r"(?<![A-Za-z0-9\-.])(?P<name>[A-Z][A-Za-z]+-(?:V|R
 COMPANY_BEFORE_FUNDING = re.compile(rf"(?:^|(?<=[，,。；;：:\s“]))(?P<name>(?!已|累计|共)(?:(?![{_STOP}])[\u4e00-\u9fffA-Za-z0-9]){{2,8}}?)"
                                     r"(?=(?:今日|近日|日前|昨日|今天|正式|已经?|再次|又)?(?:宣布)?(?:完成|获得?|斩获)[^，,。]{0,14}?融资)")
 # "青禾智能(QINGHE)", "星河机器人（Galaxia）": a Chinese name glossed by a one-word Latin brand
-GLOSSED_COMPANY = re.compile(rf"(?:^|(?<=[，,。：:；;\s“]))(?P<name>(?:(?![{_STOP}])[\u4e00-\u9fff]){{2,6}})"
+GLOSSED_COMPANY = re.compile(r"(?:^|(?<=[，,。：:；;\s“]))(?P<name>(?:(?![的是了在和与及对])[\u4e00-\u9fff]){2,6})"
                              r"[（(](?:[A-Z][A-Za-z0-9]+|[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)[）)]")
 # "自研的星河大模型", "发布了天工大模型": a Chinese name the text gives a model
 CN_MODEL = re.compile(rf"(?:自研|自主研发|研发|发布|推出|开源|打造|训练)(?:了|的)?(?:全新的?|新一代|最新的?)?"

@@ -33,7 +33,7 @@ COMPETE_ONE_SIDE = (r"X(?:这样的|这种|等)(?:竞争)?对手|(?:跟|和|与|
 FUNDING = re.compile(r"融资|领投|跟投|投资|注资|募资|募集|融了|拿到|获得")
 NOT_FUNDING = re.compile(r"估值|营收|收入|成本|预算|算力|花了|亏损|利润|市值|经费|烧|工资|薪|年薪|买|账上|现金")
 ROUND = re.compile(r"(种子轮|天使\+?轮|Pre-A\+?轮?|A\+?轮|B\+?轮|C\+?轮|D\+?轮|E轮|F轮|Pre-IPO|IPO|战略融资|战略投资)")
-BYLINE_PERSON = re.compile(r"^(?:作者|文|撰文|记者|编辑|采访|整理)|☉\s*文|(?:记者|编辑|作者)\s*[|丨:：]")
+BYLINE_PERSON = re.compile(r"^(?:作者|文|撰文|记者|编辑|采访|整理)|☉\s*文|(?:记者|编辑|作者)\s*[|丨:：]|[（(]记者\s")
 BYLINE_OUTLET = re.compile(r"出品|收录源|来源|记者|编辑|作者")
 PRONOUN = re.compile(r"(?<![其])[他她](?![们人])")
 FIRST_PERSON = re.compile(r"我(?![们国])")
@@ -291,9 +291,11 @@ class RelationExtractor:
             if BYLINE_PERSON.search(sent.text):
                 authors += [m.entity for m in ms if m.label == "Person"]
             for m in ms:
-                # "出品丨腾讯新闻", or a title line "…大会 | 甲子光年"
+                # "出品丨腾讯新闻", or a title line "…大会 | 甲子光年"; an outlet after "·" is the
+                # publisher's partner studio, not the author's employer ("出品丨某网·某某工作室")
                 if m.label == "MediaOutlet" and (BYLINE_OUTLET.search(sent.text) or re.search(
-                        r"[|丨]\s*$", sent.text[:m.start - sent.start])):
+                        r"[|丨]\s*$", sent.text[:m.start - sent.start])) \
+                        and not sent.text[:m.start - sent.start].rstrip().endswith("·"):
                     outlets.append(m.entity)
                     where[m.entity] = sent
         for a in dict.fromkeys(authors):

@@ -231,7 +231,7 @@ def object_is_by(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 
 def carried_into(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """O … trigger 在 S-list: the model first, its adopters after: "⟦M0⟧将搭载在⟦C1⟧、⟦C2⟧等品牌"."""
-    pattern = rf"{ph(rule.object, 'o')}[^。]{{0,40}}?{alt(rule.triggers)}(?:应用)?(?:在|于|到){ph_list(rule.subject, 's')}"
+    pattern = rf"{ph(rule.object, 'o')}[^。⟦⟧]{{0,40}}?{alt(rule.triggers)}(?:应用)?(?:在|于|到){ph_list(rule.subject, 's')}"
     yield from _pairs(rule, ctx, pattern)
 
 
@@ -318,19 +318,23 @@ def zero_subject(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 def bare_title(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """A title with no organization before a name ("首席科学家⟦P0⟧", "公司CEO⟦P0⟧", "联合创始人⟦P0⟧和⟦P1⟧")
     speaks of the organization in focus: the one named last before this sentence."""
-    if ctx.focus_org is None:
-        return
     before = _rx(rf"(?:^|[，,。；;：:、\s]|该?公司|其|以及|而)[\u4e00-\u9fff]{{0,2}}?(?P<roles>{ROLES})\s?{ph_list(PER, 's')}")
     after = _rx(rf"{ph(PER, 's')}(?:{ADVERBS})*(?:{TAKE_ROLE})(?P<roles>{ROLES})(?![^，,。；;]{{0,3}}⟦)")
     for pattern in (before, after):
         for m in pattern.finditer(ctx.tagged):
-            if re.search(r"⟦[^P]", ctx.tagged[max(0, m.start() - 6):m.start()]):
-                continue            # "⟦C0⟧的CEO⟦P1⟧" is an apposition with its own organization
+            clause = re.split(r"[，,。；;：:]", ctx.tagged[:m.start("roles")])[-1]
+            if re.search(r"⟦[^P]", clause):
+                continue            # "⟦U0⟧教授、系主任⟦P1⟧": an apposition with its own organization
+            # an organization named before in the same sentence, else the one in focus
+            here = [x for x in ctx.all(ctx.tagged[:m.start()]) if x.label in ("Company", "ResearchLab")]
+            org = here[-1] if here else ctx.focus_org
+            if org is None:
+                continue
             for s in ctx.all(m.group("s")):
                 if s.label != "Person":
                     continue
-                for pred in role_predicates(m.group("roles"), ctx.focus_org.label):
-                    yield s, ctx.focus_org, pred
+                for pred in role_predicates(m.group("roles"), org.label):
+                    yield s, org, pred
 
 
 def degree_before(rule: Rule, ctx: Ctx) -> Iterator[Match]:
