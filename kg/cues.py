@@ -86,6 +86,9 @@ COMPANY_BEFORE_FUNDING = re.compile(rf"(?:^|(?<=[，,。；;：:\s“]))(?P<name
 # "青禾智能(QINGHE)", "星河机器人（Galaxia）": a Chinese name glossed by a one-word Latin brand
 GLOSSED_COMPANY = re.compile(r"(?:^|(?<=[，,。：:；;\s“]))(?P<name>(?:(?![的是了在和与及对])[\u4e00-\u9fff]){2,6})"
                              r"[（(](?:[A-Z][A-Za-z0-9]+|[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)[）)]")
+# "孙卫东(前百度 CTO)": a name glossed by a role in parentheses is a person
+PERSON_GLOSSED = re.compile(rf"(?:^|(?<=[，,。：:；;\s“、和与及]))(?P<name>(?:(?![{_STOP}])[\u4e00-\u9fff]){{2,3}})"
+                            rf"[（(](?:前|原|现任?)?[^（）()。，,]{{1,12}}?(?:{ROLE})[）)]")
 # "自研的星河大模型", "发布了天工大模型": a Chinese name the text gives a model
 CN_MODEL = re.compile(rf"(?:自研|自主研发|研发|发布|推出|开源|打造|训练)(?:了|的)?(?:全新的?|新一代|最新的?)?"
                       rf"(?P<name>(?:(?![{_STOP}{_MODIFIER}])[\u4e00-\u9fff]){{2,4}}(?:大模型))")
@@ -99,7 +102,7 @@ def cue_spans(text: str) -> list[tuple[int, int, str]]:
                       (MEDIA_TITLE, "MediaOutlet"), (ORG_BY_SUFFIX, "Company"), (LATIN_MODEL, "AIModel"),
                       (CN_MODEL, "AIModel"), (VERSIONED_MODEL, "AIModel"),
                       (PRODUCT_AFTER_KIND, "Product"), (COMPANY_BEFORE_FUNDING, "Company"),
-                      (GLOSSED_COMPANY, "Company")):
+                      (GLOSSED_COMPANY, "Company"), (PERSON_GLOSSED, "Person")):
         for m in rx.finditer(text):
             group = next(g for g in ("name", "name2", "name3") if g in rx.groupindex and m.group(g))
             if label == "AIModel" and NOT_MODEL.match(m.group(group)) or label == "Person" and NOT_PERSON.search(m.group(group)) \

@@ -118,10 +118,14 @@ class RelationExtractor:
             if real_persons:
                 # 他/她 in the next sentence is its topic, the person named first
                 last_person = real_persons[0].key
-            real_orgs = [s for s in slots if s.label in ("Company", "ResearchLab") and not s.virtual]
-            if real_orgs:
-                # the topic of the sentence, as for people
-                last_org = _Slot(real_orgs[0].key, real_orgs[0].label, 0, 0)
+            # the organization in focus: one that opens a sentence ("今日，⟦C0⟧宣布…"), not one named
+            # inside a person's story ("⟦P0⟧曾担任⟦L1⟧首席科学家")
+            real = [s for s in slots if not s.virtual]
+            if real and real[0].label in ("Company", "ResearchLab") and real[0].start - sent.start <= 15 \
+                    or last_org is None and any(s.label == "Company" for s in real):
+                top = real[0] if real[0].label in ("Company", "ResearchLab") else \
+                    next(s for s in real if s.label == "Company")
+                last_org = _Slot(top.key, top.label, 0, 0)
             recent = (recent + [[s for s in slots if not s.virtual]])[-3:]
         return rels, funding
 

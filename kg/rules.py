@@ -323,7 +323,7 @@ def bare_title(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     for pattern in (before, after):
         for m in pattern.finditer(ctx.tagged):
             clause = re.split(r"[，,。；;：:]", ctx.tagged[:m.start("roles")])[-1]
-            if re.search(r"⟦[^P]", clause):
+            if pattern is before and re.search(r"⟦[^P]", clause):
                 continue            # "⟦U0⟧教授、系主任⟦P1⟧": an apposition with its own organization
             # an organization named before in the same sentence, else the one in focus
             here = [x for x in ctx.all(ctx.tagged[:m.start()]) if x.label in ("Company", "ResearchLab")]
