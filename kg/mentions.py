@@ -27,7 +27,7 @@ ORG_SUFFIXES = [
 PLACE = re.compile(r"^(中国|美国|日本|韩国|英国|法国|德国|欧洲|印度|硅谷|北京|上海|深圳|杭州|广州|香港|台湾|"
                    r"海外|国内|全球|世界)$|[国省市县区州]$")
 JUNK_ORG = re.compile(r"^(?:具身智能|人工智能|自动驾驶|机器人|AI|大模型|芯片|科技|技术|互联网|智能|创业|初创)+(?:技术|科技)?"
-                      r"(?:公司|企业|厂商)$|^(?:联创|高管|合伙人|创始人|同事|团队)$|^(?:已|累计|共|还|再|又|已经)|"
+                      r"(?:公司|企业|厂商)$|^(?:联创|高管|合伙人|创始人|同事|团队)$|(?:专项|项目|计划|方向|事业群|事业部|行业|背景|网络)$|^(?:已|累计|共|还|再|又|已经)|"
                       r"^(?:产业|引导|政府|母|子|专项|并购|旗下|一只|多家|知名|该|这只)(?:基金|资本|投资|集团)$|"
                       r"^(?:具身|人工|通用|端侧|机器|群体|混合|增强|决策|感知|认知|更|.*人工)智能$|[年月日]内|^[A-Z]{2,5}$|^[A-Za-z]+$|^(生成式AI|语音识别|大公司|大厂|大模型|人工智能|AI|新时代)$|"
                       r"^.{0,4}(公司|企业|办公室|团队|部门)$|^(从|在|对|和)|技术$|很多|一些|这个|那个|相信|觉得|认为|"
@@ -78,7 +78,7 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
         if fund:
             return "InvestmentFirm", None, span.end_char + len(fund.group(0))
         sub = SUBSIDIARY_TAIL.match(span.doc.text[span.end_char:]) if span.label_ == "Company" else None
-        if sub:
+        if sub and not span.text.endswith(sub.group(0)):      # "阿里云云盾" is no "阿里云云"
             return "Company", None, span.end_char + len(sub.group(0))
         return span.label_, span.kb_id_, span.end_char
     if source == "cue":
@@ -102,7 +102,7 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
 
 # A list shares its kind: "A、B、C等车企" or a list most of whose members are already typed
 LIST_LEAD = re.compile(r"[，,：:；;（(“\"\s—]|在|包括|例如|比如|以及|还有|涵盖|其中|投资方|领投方|跟投方|参投方|如|有|由|是|为|和|与|及")
-LIST_HEAD = re.compile(r"^(?P<item>.+?)(?=等|和|及|与|以及|[，,。；;：:）)”\"\s]|的|$)")
+LIST_HEAD = re.compile(r"^(?P<item>[A-Za-z][A-Za-z0-9.\- ]*[A-Za-z0-9](?![A-Za-z0-9])|.+?(?=等|和|及|与|以及|[，,。；;：:）)”\"\s]|的|$))")
 LIST_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·\- ]{0,7}")
 LIST_KIND_AFTER = [(re.compile(r"^等+(?:\d+余?家|多家|[一二三四五六七八九十几数]+家)?[^，,。；;]{0,6}?(?:企业|公司|车企|厂商|品牌|大厂|巨头|平台|独角兽)"), "Company"),
                    (re.compile(r"^等+(?:\d+余?家|多家|[一二三四五六七八九十几数]+家)?[^，,。；;]{0,6}?(?:投资机构|机构|资方|投资方|基金|股东)"), "InvestmentFirm"),

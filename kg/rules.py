@@ -282,9 +282,12 @@ def role_after_person(rule: Rule, ctx: Ctx) -> Iterator[Match]:
         s = ctx.slot(m.group("s"))
         links = [(m.group("o"), m.group("roles"))]
         pos = m.end()
-        while (c := chain.match(ctx.tagged, pos)):
-            links.append((c.group("o"), c.group("roles")))
-            pos = c.end()
+        while (c := chain.match(ctx.tagged, pos)) or (skip := _rx(r"[、，,][^，,。；;⟦⟧]{1,14}(?=[，,、])").match(ctx.tagged, pos)):
+            if c:
+                links.append((c.group("o"), c.group("roles")))
+                pos = c.end()
+            else:
+                pos = skip.end()        # a title without an organization ("，国家专项首席科学家，")
         for o_tok, roles in links:
             o = ctx.slot(o_tok)
             for pred in role_predicates(roles, o.label):
