@@ -155,6 +155,9 @@ def _list_members(text: str, taken: list[tuple[int, int]], typed: dict[tuple[int
             label = common
         for a, b in items:
             name = text[a:b].strip()
+            if typed.get((a, b)) == "Person" and label != "Person" and kinds.count(label) >= 2:
+                out.append((a, b, label))       # the NER read a brand in a list of brands as a name
+                continue
             if (a, b) in typed or not LIST_ITEM.fullmatch(name) or len(name) < 2 or _LIST_STOP.search(name) \
                     or any(a < y and x < b for x, y in taken):
                 continue
@@ -187,6 +190,7 @@ def extract_mentions(doc: Doc, sentence: Sentence) -> list[Mention]:
                            doc.text[a:b], label, source, kb_name))
     typed = {(m.start - sentence.start, m.end - sentence.start): m.label for m in out}
     for a, b, label in _list_members(doc.text, taken + sentence.garbled, typed):
+        out = [m for m in out if (m.start - sentence.start, m.end - sentence.start) != (a, b)]
         out.append(Mention(sentence.doc_id, sentence.index, sentence.start + a, sentence.start + b,
                            doc.text[a:b], label, "list"))
     return sorted(out, key=lambda m: m.start)

@@ -40,6 +40,7 @@ def ph_list(kinds: str, name: str) -> str:
     return rf"(?P<{name}>{one}(?:{joiner}{one})*)等?"
 
 
+PAREN = r"(?:[（(][^（）()。]{0,16}[）)])?"     # "⟦P0⟧(前⟦C1⟧ CMO)": a gloss after a name
 GAP = r"[^。⟦⟧]{0,12}?"          # a short stretch inside one clause, no other mention
 NEAR = r"[^。，,；;⟦⟧]{0,12}?"
 QUALIFIER = r"[^，,。；;⟦⟧“”\"（）()、]{0,8}?"     # 总部, 中国区, AI, 计算机系, 的两位
@@ -250,7 +251,7 @@ def pair_with(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 
 def join_then_role(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """S 加入 O 并担任 role: the role is held at the organization joined."""
-    pattern = (rf"{ph(rule.subject, 's')}{GAP}{alt(lx.JOIN_VERBS)}(?:了)?{ph(rule.object, 'o')}[^。⟦⟧]{{0,3}}?"
+    pattern = (rf"{ph(rule.subject, 's')}{PAREN}{GAP}{alt(lx.JOIN_VERBS)}(?:了)?{ph(rule.object, 'o')}[^。⟦⟧]{{0,3}}?"
                rf"(?:{TAKE_ROLE})(?P<roles>{ROLES})")
     for m in _rx(pattern).finditer(ctx.tagged):
         s, o = ctx.slot(m.group("s")), ctx.slot(m.group("o"))
