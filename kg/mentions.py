@@ -103,7 +103,7 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
 # A list shares its kind: "A、B、C等车企" or a list most of whose members are already typed
 LIST_LEAD = re.compile(r"[，,：:；;（(“\"\s—]|在|包括|例如|比如|以及|还有|涵盖|其中|投资方|领投方|跟投方|参投方|如|有|由|是|为|和|与|及")
 LIST_HEAD = re.compile(r"^(?P<item>[A-Za-z][A-Za-z0-9.\- ]*[A-Za-z0-9](?![A-Za-z0-9])|.+?(?=等|和|及|与|以及|[，,。；;：:）)”\"\s]|的|$))")
-LIST_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·\- ]{0,7}")
+LIST_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·\- ]{0,7}|[A-Za-z][A-Za-z0-9.\- ]{0,19}")
 LIST_KIND_AFTER = [(re.compile(r"^等+(?:\d+余?家|多家|[一二三四五六七八九十几数]+家)?[^，,。；;]{0,6}?(?:企业|公司|车企|厂商|品牌|大厂|巨头|平台|独角兽)"), "Company"),
                    (re.compile(r"^等+(?:\d+余?家|多家|[一二三四五六七八九十几数]+家)?[^，,。；;]{0,6}?(?:投资机构|机构|资方|投资方|基金|股东)"), "InvestmentFirm"),
                    (re.compile(r"^等+[^，,。；;]{0,6}?(?:大模型|模型)"), "AIModel")]

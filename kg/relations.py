@@ -44,6 +44,8 @@ ORG_PRONOUN = re.compile(r"该公司|这家公司|(?:(?<=^)|(?<=[，,。；;]))�
                          r"|(?<![与尤极])其(?=自主|自研|旗下|最新|推出|发布|开源|的|新)")
 
 
+FAMILY_MEMBER = re.compile(r"⟦M(?P<f>\d+)⟧(?:的|旗下的?)[^。，,⟦⟧]{0,8}?(?:模型|版本)[:：]?"
+                           r"(?P<m>⟦M\d+⟧(?:(?:、|和|及|与)⟦M\d+⟧)*)")
 WAR = re.compile(r"价格战|降价潮|混战|大战|围剿|厮杀|激烈的竞争|竞争之下")
 WAR_MOVE = re.compile(r"降价|免费|跟进|应战|打折|降至|降低价格|价格")
 WAR_ANSWER = re.compile(r"^\s*(?:仅隔|随后|紧接着|紧随其后|几个小时后|几小时后|同一天|次日|当天)")
@@ -92,6 +94,7 @@ class RelationExtractor:
         rels, funding = self._pass(sentences, mentions, main_person, orgs, company_of)
         self._bylines(sentences[:15], mentions, rels)
         self._kb_developers(sentences, mentions, names, rels)
+        self._family_members(sentences, mentions, rels)
         return [r for r in rels.values() if r.confidence >= self.min_confidence], \
             [f for f in funding if f.evidence.confidence >= self.min_confidence]
 
@@ -305,6 +308,19 @@ class RelationExtractor:
         for a in dict.fromkeys(authors):
             for o in dict.fromkeys(outlets):
                 self._add(rels, a, "worksFor", o, where[o], "byline", 0.7)
+
+    def _family_members(self, sentences, mentions, rels):
+        """"⟦M0⟧的两款主力模型⟦M1⟧、⟦M2⟧": members of a model family share its developer."""
+        for sent in sentences:
+            slots = [_Slot(m.entity, m.label, m.start, m.end) for m in mentions.get(sent.index, [])]
+            tagged = self._tag(sent, slots)
+            for m in FAMILY_MEMBER.finditer(tagged):
+                family = slots[int(m.group("f"))]
+                members = [slots[int(i)] for i in re.findall(r"⟦M(\d+)⟧", m.group("m"))]
+                makers = [r.subject for r in list(rels.values()) if r.predicate == "developed" and r.object == family.key]
+                for maker in makers:
+                    for member in members:
+                        self._add(rels, maker, "developed", member.key, sent, "family-member", 0.6)
 
     def _kb_developers(self, sentences, mentions, names, rels):
         """The KB knows who makes a model (also a family member it does not list: 通义千问3, vivo X100);
