@@ -125,3 +125,49 @@ def test_models_pull_fetches_once_then_builds_offline(tiny_hanlp_model, tmp_path
         assert "NER backend: hanlp" in built.stdout
     finally:
         server.server_close()
+
+
+# ---------------------------------------------------------------- NER that generalizes
+# (sentences written for these tests; every name is made up or general knowledge)
+
+def test_bylines_name_people_and_outlets(lac_nlp):
+    found = mentions(lac_nlp, "文丨周小甲 编辑丨钱二宝 出品丨星海网·某某工作室")
+    assert {("周小甲", "Person"), ("钱二宝", "Person"), ("星海网", "MediaOutlet")} <= found
+
+
+def test_organizations_by_kind_word_in_an_investor_list(lac_nlp):
+    found = mentions(lac_nlp, "本轮融资由远山创投和北辰资本联合领投,青松基金、白塔投资等跟投。")
+    assert {("远山创投", "InvestmentFirm"), ("北辰资本", "InvestmentFirm"), ("青松基金", "InvestmentFirm"),
+            ("白塔投资", "InvestmentFirm")} <= found
+
+
+def test_latin_model_names_with_versions_and_kb_families(lac_nlp):
+    found = mentions(lac_nlp, "星河科技开源了推理模型Nova-3,还发布了视觉模型Nova-VL和通义千问3的对比。")
+    assert {("Nova-3", "AIModel"), ("Nova-VL", "AIModel"), ("通义千问3", "AIModel")} <= found
+
+
+def test_list_members_share_the_kind_of_the_list(lac_nlp):
+    found = mentions(lac_nlp, "包括吉利、奇瑞、远舟、青岚等车企都宣布接入。")
+    assert {("远舟", "Company"), ("青岚", "Company")} <= found
+
+
+def test_venture_arm_of_a_kb_company_is_an_investor(lac_nlp):
+    found = mentions(lac_nlp, "投资方包括百度战投、联想创投等。")
+    assert ("百度战投", "InvestmentFirm") in found
+
+
+def test_a_name_found_once_is_found_again_in_the_document(extract):
+    entities, triples, _, _ = extract("其中,它山智行(TASX)吸引了关注。它山智行的首席科学家孙卫东曾在华为任职。")
+    assert entities["它山智行"].type == "Company"
+    assert ("孙卫东", "worksFor", "它山智行") in triples
+
+
+def test_a_person_glossed_by_a_role_in_parentheses(extract):
+    entities, triples, _, _ = extract("三个月后,洪小波(前搜狗 CMO)加入青禾智能并担任联创。")
+    assert entities["洪小波"].type == "Person"
+    assert {("洪小波", "worksFor", "搜狗"), ("洪小波", "founded", "青禾智能")} <= triples
+
+
+def test_traditional_script_names_and_roles(extract):
+    _, triples, _, _ = extract("騰訊總裁劉小平表示，公司將加大投入。")
+    assert ("刘小平", "worksFor", "腾讯") in triples

@@ -24,7 +24,7 @@ _STOP = "我你他她它这那是的了在有做个些也都就还所比如以�
 STOP_CHARS = re.compile(rf"[{_STOP}]|^(?:中国|全球|国内|国外|美国|第)")
 GENERIC = re.compile(r"^(?:公司|该公司|企业|集团|团队|我们|他们|你们|大厂|巨头|创业公司|初创公司|"
                      r"这家公司|这家|一家|多家|其|他|她|我|前|原|著名|知名|联合|首席|AI|大模型|商业|明星|资深|高级|技术|研发|"
-                     r"核心|顶级|天才|年轻|创始|创业|前任|现任|执行|行业|业务|产品|科研|公司首席|"
+                     r"核心|顶级|天才|年轻|创始|创业|前任|现任|执行|行业|业务|产品|科研|公司首席|.*(?:背景|经验|方向|领域|部门)|"
                      r".*(?:公司|企业|团队|机构|的|了|是|在|和|与|及|等|者))$")
 ORG_BEFORE_ROLE = re.compile(
     rf"(?:^|[、，,。；;：:\s“”\"（(]|前|原|是)(?P<name>(?:(?![{_STOP}])[\u4e00-\u9fffA-Za-z0-9.]){{2,8}}?)(?:的)?(?:{ROLE})")
@@ -54,18 +54,23 @@ COLUMN = re.compile(r"(?:出品|栏目|来源)\s*[丨|:：]\s*[^《\s]{0,8}《(?
 _BYLINE_END = r"(?=$|\s|[,，。;；·|丨()（）:：]|编辑|作者|记者|出品|来源|责编|校对|图源)"
 BYLINE_PERSON = re.compile(rf"(?:(?:^|(?<=[\s(（,，]))(?:文|作者|编辑|撰文|记者|责编|责任编辑|校对|采访|整理)\s*[丨|:：]"
                            rf"|(?:作者|编辑|记者|责编)\s*[丨|:：]|(?<=[(（])记者\s)\s*(?P<name>[\u4e00-\u9fff]{{2,4}}?){_BYLINE_END}")
-BYLINE_OUTLET = re.compile(rf"(?:^|(?<=[\s(（,，]))(?:出品|来源|来自)\s*[丨|:：]\s*(?P<name>[\u4e00-\u9fffA-Za-z0-9]{{2,10}}?){_BYLINE_END}")
+# photo credits name the agency: "图源:某某图库", "(图：Shutterstock)"
+PHOTO_CREDIT = re.compile(r"(?:图源|图片来源|图片|图)\s*[丨|:：]\s*(?P<name>[\u4e00-\u9fff]{2,6}|[A-Z][A-Za-z0-9]+)(?=$|[\s)）,，。])")
+BYLINE_OUTLET = re.compile(rf"(?:出品|来源|来自)\s*[丨|:：]\s*(?P<name>[\u4e00-\u9fffA-Za-z0-9]{{2,10}}?){_BYLINE_END}"
+                           r"|(?:^|(?<=[\s(（,，]))文\s*[丨|]\s*(?P<name2>[\u4e00-\u9fff]{1,6}[A-Za-z][A-Za-z0-9]+)")
 # a publication in title marks where the text cites it: "《某某日报》记者", "告诉《某某》"
 MEDIA_TITLE = re.compile(r"(?:(?<=告诉)|(?<=接受)|(?<=[据对向])|^)《(?P<name>[^》]{2,10})》"
                          r"|《(?P<name2>[^》]{2,10})》(?=\s*(?:记者|讯|报道|统计|获悉|消息|援引|独家|\d+月))"
                          r"|《(?P<name3>[^》]{1,8}(?:日报|晚报|时报|周刊|报道|新闻|财经|杂志|报))》")
+# verbs never inside an organization's name: "某某正式加盟星河智能" is a clause, not a name
+NOT_ORG_NAME = re.compile(r"投资方|领投方|跟投方|参投方|轮|毕业|就读|任职|于|加盟|加入|发布|推出|宣布|完成|获得|成立|创立|创办|正式|表示|部署|接入|担任|出任|离开|投资了")
 # organizations by their kind word, bounded on the left by a list separator or a lead word:
 # "由某某创投领投", "、某某资本、", "包括某某研究院"
 _ORG_KIND = (r"资本|创投|基金|投资|资管|投控|集团|控股|科技|智能|机器人|动力|汽车|实验室|研究院|研究所|大学|学院"
-             r"|新闻|日报|传媒|银行|证券|半导体|电子|网络|芯片|微电子|信息")
-ORG_BY_SUFFIX = re.compile(rf"(?:^|(?<=[、，,：:；;（(“\s和与及由为至—])|(?<=包括|涵盖|以及|其中|旗下|还有)|(?<=投资方|领投方|跟投方|参投方))"
-                           rf"(?P<name>(?![由为至])(?!同时|打造|更|成为)(?:(?![{_STOP}等])[\u4e00-\u9fffA-Z]){{2,10}}?(?:{_ORG_KIND}))"
-                           rf"(?=$|[、，,。；;：:（()）”\s和与及等旗领跟参联也则已将于在宣获完的])")
+             r"|新闻|日报|传媒|银行|证券|半导体|电子|芯片|微电子|信息|科创|创新")
+ORG_BY_SUFFIX = re.compile(rf"(?:^|(?<=[、，,：:；;（(“\s和与及由为至—的])|(?<=包括|涵盖|以及|其中|旗下|还有|加盟|加入|发布|推出|宣布|成立|创立|创办|担任|出任|离开|部署|接入|投资)|(?<=投资方|领投方|跟投方|参投方|毕业于|就读于|任职于|加入了))"
+                           rf"(?P<name>(?![由为至])(?!同时|打造|更|成为|旗下|明星|企业|知名|公司|平台|产业|头部|龙头|包括|涵盖|以及|其中|还有)(?:(?![{_STOP}等]|{NOT_ORG_NAME.pattern})[\u4e00-\u9fffA-Z]){{2,10}}?(?:{_ORG_KIND}))"
+                           rf"(?=$|[、，,。；;：:（()）”\s和与及等旗领跟参联也则已将于在宣获完的还都是又再正近今昨日曾])")
 # model names: Latin letters with a version or variant ("Step-3", "GLM-4.5", "Qwen2.5-VL", "Hailuo 2",
 # "abab6.5s"), right after a word for a model or before one, or next to a launch verb
 _VERSIONED = (r"[A-Za-z][A-Za-z]*(?:[-.]?(?:V?\d+(?:\.\d+)*[A-Za-z]?|[A-Z][A-Za-z]+|[a-z]+))*"
@@ -87,6 +92,12 @@ VERSIONED_MODEL = re.compile(r"(?<![A-Za-z0-9\-.])(?P<name>[A-Z][A-Za-z]+-(?:V|R
 # a funding announcement names the company that raises money: "，星河科技宣布完成"
 COMPANY_BEFORE_FUNDING = re.compile(rf"(?:^|(?<=[，,。；;：:\s“]))(?P<name>(?!已|累计|共)(?:(?![{_STOP}])[\u4e00-\u9fffA-Za-z0-9]){{2,8}}?)"
                                     r"(?=(?:今日|近日|日前|昨日|今天|正式|已经?|再次|又)?(?:宣布)?(?:完成|获得?|斩获)[^，,。]{0,14}?融资)")
+# "青禾智能(QINGHE)", "星河机器人（Galaxia）": a Chinese name glossed by a one-word Latin brand
+GLOSSED_COMPANY = re.compile(r"(?:^|(?<=[，,。：:；;\s“]))(?P<name>(?:(?![的是了在和与及对])[\u4e00-\u9fff]){2,6})"
+                             r"[（(](?:[A-Z][A-Za-z0-9]+|[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)[）)]")
+# "孙卫东(前百度 CTO)": a name glossed by a role in parentheses is a person
+PERSON_GLOSSED = re.compile(rf"(?:^|(?<=[，,。：:；;\s“、和与及]))(?P<name>(?:(?![{_STOP}])[\u4e00-\u9fff]){{2,3}})"
+                            rf"[（(](?:前|原|现任?)?[^（）()。，,]{{1,12}}?(?:{ROLE})[）)]")
 # "自研的星河大模型", "发布了天工大模型": a Chinese name the text gives a model
 CN_MODEL = re.compile(rf"(?:自研|自主研发|研发|发布|推出|开源|打造|训练)(?:了|的)?(?:全新的?|新一代|最新的?)?"
                       rf"(?P<name>(?:(?![{_STOP}{_MODIFIER}])[\u4e00-\u9fff]){{2,4}}(?:大模型))")
@@ -99,10 +110,12 @@ def cue_spans(text: str) -> list[tuple[int, int, str]]:
                       (COLUMN, "MediaOutlet"), (BYLINE_PERSON, "Person"), (BYLINE_OUTLET, "MediaOutlet"),
                       (MEDIA_TITLE, "MediaOutlet"), (ORG_BY_SUFFIX, "Company"), (LATIN_MODEL, "AIModel"),
                       (CN_MODEL, "AIModel"), (VERSIONED_MODEL, "AIModel"),
-                      (PRODUCT_AFTER_KIND, "Product"), (COMPANY_BEFORE_FUNDING, "Company")):
+                      (PRODUCT_AFTER_KIND, "Product"), (COMPANY_BEFORE_FUNDING, "Company"),
+                      (GLOSSED_COMPANY, "Company"), (PERSON_GLOSSED, "Person"), (PHOTO_CREDIT, "Company")):
         for m in rx.finditer(text):
             group = next(g for g in ("name", "name2", "name3") if g in rx.groupindex and m.group(g))
-            if label == "AIModel" and NOT_MODEL.match(m.group(group)) or label == "Person" and NOT_PERSON.search(m.group(group)):
+            if label == "AIModel" and NOT_MODEL.match(m.group(group)) or label == "Person" and NOT_PERSON.search(m.group(group)) \
+                    or rx is ORG_BY_SUFFIX and NOT_ORG_NAME.search(m.group(group)):
                 continue
             out.append((m.start(group), m.end(group), label))
     for m in HONORIFIC.finditer(text):

@@ -7,6 +7,7 @@ their suffix; spans inside garbled text and junk spans are dropped.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from spacy.tokens import Doc, Span
 
@@ -27,7 +28,7 @@ ORG_SUFFIXES = [
 PLACE = re.compile(r"^(中国|美国|日本|韩国|英国|法国|德国|欧洲|印度|硅谷|北京|上海|深圳|杭州|广州|香港|台湾|"
                    r"海外|国内|全球|世界)$|[国省市县区州]$")
 JUNK_ORG = re.compile(r"^(?:具身智能|人工智能|自动驾驶|机器人|AI|大模型|芯片|科技|技术|互联网|智能|创业|初创)+(?:技术|科技)?"
-                      r"(?:公司|企业|厂商)$|^(?:联创|高管|合伙人|创始人|同事|团队)$|^(?:已|累计|共|还|再|又|已经)|"
+                      r"(?:公司|企业|厂商)$|^(?:联创|高管|合伙人|创始人|同事|团队)$|(?:专项|项目|计划|方向|事业群|事业部|行业|背景|网络)$|^(?:已|累计|共|还|再|又|已经)|"
                       r"^(?:产业|引导|政府|母|子|专项|并购|旗下|一只|多家|知名|该|这只)(?:基金|资本|投资|集团)$|"
                       r"^(?:具身|人工|通用|端侧|机器|群体|混合|增强|决策|感知|认知|更|.*人工)智能$|[年月日]内|^[A-Z]{2,5}$|^[A-Za-z]+$|^(生成式AI|语音识别|大公司|大厂|大模型|人工智能|AI|新时代)$|"
                       r"^.{0,4}(公司|企业|办公室|团队|部门)$|^(从|在|对|和)|技术$|很多|一些|这个|那个|相信|觉得|认为|"
@@ -83,7 +84,7 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
         if arm:
             return "InvestmentFirm", None, span.end_char + len(arm.group(0))
         sub = SUBSIDIARY_TAIL.match(span.doc.text[span.end_char:]) if span.label_ == "Company" else None
-        if sub:
+        if sub and not span.text.endswith(sub.group(0)):      # "阿里云云盾" is no "阿里云云"
             return "Company", None, span.end_char + len(sub.group(0))
         return span.label_, span.kb_id_, span.end_char
     if source == "cue":
@@ -109,8 +110,8 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
 
 # A list shares its kind: "A、B、C等车企" or a list most of whose members are already typed
 LIST_LEAD = re.compile(r"[，,：:；;（(“\"\s—]|在|包括|例如|比如|以及|还有|涵盖|其中|投资方|领投方|跟投方|参投方|如|有|由|是|为|和|与|及")
-LIST_HEAD = re.compile(r"^(?P<item>.+?)(?=等|和|及|与|以及|[，,。；;：:）)”\"\s]|的|$)")
-LIST_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·\- ]{0,7}")
+LIST_HEAD = re.compile(r"^(?P<item>[A-Za-z][A-Za-z0-9.\- ]*[A-Za-z0-9](?![A-Za-z0-9])|.+?(?=等|和|及|与|以及|[，,。；;：:）)”\"\s]|的|$))")
+LIST_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·\- ]{0,7}|[A-Za-z][A-Za-z0-9.\- ]{0,19}")
 LIST_KIND_AFTER = [(re.compile(r"^等+(?:\d+余?家|多家|[一二三四五六七八九十几数]+家)?[^，,。；;]{0,6}?(?:企业|公司|车企|厂商|品牌|大厂|巨头|平台|独角兽)"), "Company"),
                    (re.compile(r"^等+(?:\d+余?家|多家|[一二三四五六七八九十几数]+家)?[^，,。；;]{0,6}?(?:投资机构|机构|资方|投资方|基金|股东)"), "InvestmentFirm"),
                    (re.compile(r"^等+[^，,。；;]{0,6}?(?:大模型|模型)"), "AIModel")]
@@ -162,6 +163,9 @@ def _list_members(text: str, taken: list[tuple[int, int]], typed: dict[tuple[int
             label = common
         for a, b in items:
             name = text[a:b].strip()
+            if typed.get((a, b)) == "Person" and label != "Person" and kinds.count(label) >= 2:
+                out.append((a, b, label))       # the NER read a brand in a list of brands as a name
+                continue
             if (a, b) in typed or not LIST_ITEM.fullmatch(name) or len(name) < 2 or _LIST_STOP.search(name) \
                     or any(a < y and x < b for x, y in taken):
                 continue
@@ -194,6 +198,45 @@ def extract_mentions(doc: Doc, sentence: Sentence) -> list[Mention]:
                            doc.text[a:b], label, source, kb_name))
     typed = {(m.start - sentence.start, m.end - sentence.start): m.label for m in out}
     for a, b, label in _list_members(doc.text, taken + sentence.garbled, typed):
+        out = [m for m in out if (m.start - sentence.start, m.end - sentence.start) != (a, b)]
         out.append(Mention(sentence.doc_id, sentence.index, sentence.start + a, sentence.start + b,
                            doc.text[a:b], label, "list"))
     return sorted(out, key=lambda m: m.start)
+
+
+def propagate_names(by_sent: dict[int, list[Mention]], sentences: list[Sentence]) -> None:
+    """One name, one reading per document: a name a pattern found once (a cue, a list member) is
+    a mention wherever the document repeats it, over the statistical NER's split of it; and a
+    two-character person name the NER cuts short the same way twice (周靖|人) gets its last
+    character back."""
+    found = {m.text: m.label for ms in by_sent.values() for m in ms
+             if m.source in ("cue", "list") and len(m.text) >= 2}
+    text = " ".join(s.text for s in sentences)
+    for ms in by_sent.values():
+        for m in ms:
+            if m.source == "ner" and m.label == "Person" and len(m.text) == 2 and m.text not in found:
+                nxt = Counter(text[i + 2:i + 3] for i in _occurrences(text, m.text))
+                char, n = nxt.most_common(1)[0] if nxt else ("", 0)
+                if n >= 2 and n == sum(nxt.values()) and re.fullmatch(r"[\u4e00-\u9fff]", char) \
+                        and char not in "的是在和与了说称表也就都还将已曾则被对为等":
+                    found[m.text + char] = "Person"
+    for sent in sentences:
+        ms = by_sent.get(sent.index, [])
+        for name, label in found.items():
+            for i in _occurrences(sent.text, name):
+                a, b = sent.start + i, sent.start + i + len(name)
+                hit = [m for m in ms if m.start < b and a < m.end]
+                if any(m.source != "ner" for m in hit) or any(a < y + sent.start and x + sent.start < b
+                                                               for x, y in sent.garbled):
+                    continue
+                ms = [m for m in ms if m not in hit]
+                ms.append(Mention(sent.doc_id, sent.index, a, b, name, label, "document"))
+        by_sent[sent.index] = sorted(ms, key=lambda m: m.start)
+
+
+def _occurrences(text: str, name: str) -> list[int]:
+    out, i = [], text.find(name)
+    while i >= 0:
+        out.append(i)
+        i = text.find(name, i + len(name))
+    return out

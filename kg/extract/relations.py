@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from ..graph.vocab import SYMMETRIC
 from .funding import FundingReader
@@ -24,7 +25,7 @@ COMPETE = re.compile(alt(COMPETE_WORDS))
 # X is the one named side; the template is filled in per sentence
 COMPETE_ONE_SIDE = (r"X(?:这样的|这种|等)(?:竞争)?对手|(?:跟|和|与|同)X[^。⟦⟧]{0,8}?(?:对标|竞争(?!力)|PK|抗衡|较量)"
                     r"|X[^。⟦⟧]{0,6}?(?:是|成为)[^。⟦⟧]{0,6}?(?:竞争)?对手|(?:对标|PK|抗衡)X")
-BYLINE_PERSON = re.compile(r"^(?:作者|文|撰文|记者|编辑|采访|整理)|☉\s*文|(?:记者|编辑|作者)\s*[|丨:：]")
+BYLINE_PERSON = re.compile(r"^(?:作者|文|撰文|记者|编辑|采访|整理)|☉\s*文|(?:记者|编辑|作者)\s*[|丨:：]|[（(]记者\s")
 BYLINE_OUTLET = re.compile(r"出品|收录源|来源|记者|编辑|作者")
 PRONOUN = re.compile(r"(?<![其])[他她](?![们人])")
 FIRST_PERSON = re.compile(r"我(?![们国])")
@@ -33,6 +34,20 @@ FIRST_PERSON_PLURAL = re.compile(r"我们(?!国)")
 # "该公司", "这家公司", a clause-initial "公司", "其" before what it owns or does
 ORG_PRONOUN = re.compile(r"该公司|这家公司|(?:(?<=^)|(?<=[，,。；;]))公司(?!的?(?:首席|CEO|董事长|总裁|创始人|联合创始人|副总裁|CTO))"
                          r"|(?<![与尤极])其(?=自主|自研|旗下|最新|推出|发布|开源|的|新)")
+
+
+FAMILY_MEMBER = re.compile(r"⟦M(?P<f>\d+)⟧(?:的|旗下的?)[^。，,⟦⟧]{0,8}?(?:模型|版本)[:：]?"
+                           r"(?P<m>⟦M\d+⟧(?:(?:、|和|及|与)⟦M\d+⟧)*)")
+WAR = re.compile(r"价格战|降价潮|混战|大战|围剿|厮杀|激烈的竞争|竞争之下")
+WAR_MOVE = re.compile(r"降价|免费|跟进|应战|打折|降至|降低价格|价格")
+WAR_ANSWER = re.compile(r"^\s*(?:仅隔|随后|紧接着|紧随其后|几个小时后|几小时后|同一天|次日|当天)")
+
+
+@dataclass
+class _War:
+    opener: list[str]
+    last_side: list[str]
+    last: int                   # index of the last sentence that moved
 
 
 class RelationExtractor:
@@ -64,6 +79,7 @@ class RelationExtractor:
         rels, funding = self._pass(sentences, mentions, main_person, orgs, company_of)
         self._bylines(sentences[:15], mentions, rels)
         self._kb_developers(sentences, mentions, names, rels)
+        self._family_members(sentences, mentions, rels)
         return [r for r in rels.values() if r.confidence >= self.min_confidence], \
             [f for f in funding if f.evidence.confidence >= self.min_confidence]
 
@@ -71,6 +87,7 @@ class RelationExtractor:
         rels: dict[tuple, Relation] = {}
         funding: list[FundingRound] = []
         last_person, last_org = None, None
+        war: _War | None = None
         reader = FundingReader()
         for sent in sentences:
             slots = [_Slot(m.entity, m.label, m.start, m.end) for m in mentions.get(sent.index, [])]
@@ -79,6 +96,7 @@ class RelationExtractor:
             for name, pred, s, o, conf in self._sentence_relations(sent, slots, last_person, last_org):
                 self._add(rels, s, pred, o, sent, name, conf)
             self._competition_context(sent, slots, orgs, main_person, rels)
+            war = self._price_war(sent, slots, war, rels)
             rounds, investments = reader.read(sent, slots)
             funding.extend(rounds)
             for inv in investments:
@@ -87,10 +105,14 @@ class RelationExtractor:
             if real_persons:
                 # 他/她 in the next sentence is its topic, the person named first
                 last_person = real_persons[0].key
-            real_orgs = [s for s in slots if s.label in ("Company", "ResearchLab") and not s.virtual]
-            if real_orgs:
-                # the topic of the sentence, as for people
-                last_org = _Slot(real_orgs[0].key, real_orgs[0].label, 0, 0, virtual=True)
+            # the organization in focus: one that opens a sentence ("今日，⟦C0⟧宣布…"), not one named
+            # inside a person's story ("⟦P0⟧曾担任⟦L1⟧首席科学家")
+            real = [s for s in slots if not s.virtual]
+            if real and real[0].label in ("Company", "ResearchLab") and real[0].start - sent.start <= 15 \
+                    or last_org is None and any(s.label == "Company" for s in real):
+                top = real[0] if real[0].label in ("Company", "ResearchLab") else \
+                    next(s for s in real if s.label == "Company")
+                last_org = _Slot(top.key, top.label, 0, 0)
         return rels, funding
 
     def _add(self, rels, s, pred, o, sent: Sentence, rule, conf):
@@ -192,6 +214,23 @@ class RelationExtractor:
         if other:
             self._add(rels, x.key, "competesWith", other, sent, "compete-context", 0.6)
 
+    def _price_war(self, sent, slots, war: "_War | None", rels) -> "_War | None":
+        """A war one maker opens ("打响了价格战") and others join in the next sentences ("相继宣布
+        降价"): each newcomer competes with the opener, or with the last mover when the text says it
+        answered that one ("仅隔几个小时，…")."""
+        makers = list(dict.fromkeys(s.key for s in slots if not s.virtual and KIND[s.label] in "CIL"))
+        if war and sent.index - war.last > 3:
+            war = None
+        if war is None:
+            return _War([makers[0]], [makers[0]], sent.index) if makers and WAR.search(sent.text) else None
+        if not makers or not (WAR_MOVE.search(sent.text) or WAR.search(sent.text)):
+            return war
+        rivals = war.last_side if WAR_ANSWER.match(sent.text) else war.opener
+        for k in makers:
+            for r in rivals:
+                self._add(rels, k, "competesWith", r, sent, "compete-war", 0.6)
+        return _War(war.opener, makers, sent.index)
+
     # ------------------------------------------------------------------ document level
     def _bylines(self, head: list[Sentence], mentions, rels):
         authors, outlets, where = [], [], {}
@@ -200,14 +239,29 @@ class RelationExtractor:
             if BYLINE_PERSON.search(sent.text):
                 authors += [m.entity for m in ms if m.label == "Person"]
             for m in ms:
-                # "出品丨腾讯新闻", or a title line "…大会 | 甲子光年"
+                # "出品丨腾讯新闻", or a title line "…大会 | 甲子光年"; an outlet after "·" is the
+                # publisher's partner studio, not the author's employer ("出品丨某网·某某工作室")
                 if m.label == "MediaOutlet" and (BYLINE_OUTLET.search(sent.text) or re.search(
-                        r"[|丨]\s*$", sent.text[:m.start - sent.start])):
+                        r"[|丨]\s*$", sent.text[:m.start - sent.start])) \
+                        and not sent.text[:m.start - sent.start].rstrip().endswith("·"):
                     outlets.append(m.entity)
                     where[m.entity] = sent
         for a in dict.fromkeys(authors):
             for o in dict.fromkeys(outlets):
                 self._add(rels, a, "worksFor", o, where[o], "byline", 0.7)
+
+    def _family_members(self, sentences, mentions, rels):
+        """"⟦M0⟧的两款主力模型⟦M1⟧、⟦M2⟧": members of a model family share its developer."""
+        for sent in sentences:
+            slots = [_Slot(m.entity, m.label, m.start, m.end) for m in mentions.get(sent.index, [])]
+            tagged = self._tag(sent, slots)
+            for m in FAMILY_MEMBER.finditer(tagged):
+                family = slots[int(m.group("f"))]
+                members = [slots[int(i)] for i in re.findall(r"⟦M(\d+)⟧", m.group("m"))]
+                makers = [r.subject for r in list(rels.values()) if r.predicate == "developed" and r.object == family.key]
+                for maker in makers:
+                    for member in members:
+                        self._add(rels, maker, "developed", member.key, sent, "family-member", 0.6)
 
     def _kb_developers(self, sentences, mentions, names, rels):
         """The KB knows who makes a model (also a family member it does not list: 通义千问3, vivo X100);

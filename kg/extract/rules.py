@@ -40,6 +40,7 @@ def ph_list(kinds: str, name: str) -> str:
     return rf"(?P<{name}>{one}(?:{joiner}{one})*)等?"
 
 
+PAREN = r"(?:[（(][^（）()。]{0,16}[）)])?"     # "⟦P0⟧(前⟦C1⟧ CMO)": a gloss after a name
 GAP = r"[^。⟦⟧]{0,12}?"          # a short stretch inside one clause, no other mention
 NEAR = r"[^。，,；;⟦⟧]{0,12}?"
 QUALIFIER = r"[^，,。；;⟦⟧“”\"（）()、]{0,8}?"     # 总部, 中国区, AI, 计算机系, 的两位
@@ -51,7 +52,7 @@ ROLE = rf"(?:{FOUNDER}|{CEO}|{OTHER_ROLE})"
 ROLES = rf"{ROLE}(?:(?:兼|、|和|与|及|&|/)?{ROLE})*"
 DEGREE = alt(lx.DEGREES)
 TAKE_ROLE = alt(lx.TAKE_ROLE_VERBS)
-ADVERBS = alt(("曾", "现", "已", "则", "还", "又", "也", "先后", "前后", "曾经", "目前", "正式", "同时"))
+ADVERBS = alt(("曾", "现", "已", "则", "还", "又", "也", "先后", "前后", "曾经", "目前", "正式", "同时", "将", "已经", "此次"))
 
 
 def role_predicates(roles: str, org_label: str = "Company") -> list[str]:
@@ -231,7 +232,7 @@ def object_is_by(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 
 def carried_into(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """O … trigger 在 S-list: the model first, its adopters after: "⟦M0⟧将搭载在⟦C1⟧、⟦C2⟧等品牌"."""
-    pattern = rf"{ph(rule.object, 'o')}[^。]{{0,40}}?{alt(rule.triggers)}(?:应用)?(?:在|于|到){ph_list(rule.subject, 's')}"
+    pattern = rf"{ph(rule.object, 'o')}[^。⟦⟧]{{0,40}}?{alt(rule.triggers)}(?:应用)?(?:在|于|到){ph_list(rule.subject, 's')}"
     yield from _pairs(rule, ctx, pattern)
 
 
@@ -244,13 +245,13 @@ def adopters_after(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 
 def pair_with(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """S 与 O … trigger: "⟦C0⟧与⟦C1⟧达成战略合作", "⟦C0⟧和⟦C1⟧的合作"."""
-    pattern = rf"{ph(rule.subject, 's')}(?:与|和|同|跟|携手|联手){ph(rule.object, 'o')}{GAP}{alt(rule.triggers)}"
+    pattern = rf"{ph(rule.subject, 's')}(?:{ADVERBS})*(?:与|和|同|跟|携手|联手){ph(rule.object, 'o')}{GAP}{alt(rule.triggers)}"
     yield from _pairs(rule, ctx, pattern)
 
 
 def join_then_role(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """S 加入 O 并担任 role: the role is held at the organization joined."""
-    pattern = (rf"{ph(rule.subject, 's')}{GAP}{alt(lx.JOIN_VERBS)}(?:了)?{ph(rule.object, 'o')}[^。⟦⟧]{{0,3}}?"
+    pattern = (rf"{ph(rule.subject, 's')}{PAREN}{GAP}{alt(lx.JOIN_VERBS)}(?:了)?{ph(rule.object, 'o')}[^。⟦⟧]{{0,3}}?"
                rf"(?:{TAKE_ROLE})(?P<roles>{ROLES})")
     for m in _rx(pattern).finditer(ctx.tagged):
         s, o = ctx.slot(m.group("s")), ctx.slot(m.group("o"))
@@ -282,9 +283,12 @@ def role_after_person(rule: Rule, ctx: Ctx) -> Iterator[Match]:
         s = ctx.slot(m.group("s"))
         links = [(m.group("o"), m.group("roles"))]
         pos = m.end()
-        while (c := chain.match(ctx.tagged, pos)):
-            links.append((c.group("o"), c.group("roles")))
-            pos = c.end()
+        while (c := chain.match(ctx.tagged, pos)) or (skip := _rx(r"[、，,][^，,。；;⟦⟧]{1,14}(?=[，,、])").match(ctx.tagged, pos)):
+            if c:
+                links.append((c.group("o"), c.group("roles")))
+                pos = c.end()
+            else:
+                pos = skip.end()        # a title without an organization ("，国家专项首席科学家，")
         for o_tok, roles in links:
             o = ctx.slot(o_tok)
             for pred in role_predicates(roles, o.label):
@@ -318,19 +322,23 @@ def zero_subject(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 def bare_title(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """A title with no organization before a name ("首席科学家⟦P0⟧", "公司CEO⟦P0⟧", "联合创始人⟦P0⟧和⟦P1⟧")
     speaks of the organization in focus: the one named last before this sentence."""
-    if ctx.focus_org is None:
-        return
     before = _rx(rf"(?:^|[，,。；;：:、\s]|该?公司|其|以及|而)[\u4e00-\u9fff]{{0,2}}?(?P<roles>{ROLES})\s?{ph_list(PER, 's')}")
     after = _rx(rf"{ph(PER, 's')}(?:{ADVERBS})*(?:{TAKE_ROLE})(?P<roles>{ROLES})(?![^，,。；;]{{0,3}}⟦)")
     for pattern in (before, after):
         for m in pattern.finditer(ctx.tagged):
-            if re.search(r"⟦[^P]", ctx.tagged[max(0, m.start() - 6):m.start()]):
-                continue            # "⟦C0⟧的CEO⟦P1⟧" is an apposition with its own organization
+            clause = re.split(r"[，,。；;：:]", ctx.tagged[:m.start("roles")])[-1]
+            if pattern is before and re.search(r"⟦[^P]", clause):
+                continue            # "⟦U0⟧教授、系主任⟦P1⟧": an apposition with its own organization
+            # an organization named before in the same sentence, else the one in focus
+            here = [x for x in ctx.all(ctx.tagged[:m.start()]) if x.label in ("Company", "ResearchLab")]
+            org = here[-1] if here else ctx.focus_org
+            if org is None:
+                continue
             for s in ctx.all(m.group("s")):
                 if s.label != "Person":
                     continue
-                for pred in role_predicates(m.group("roles"), ctx.focus_org.label):
-                    yield s, ctx.focus_org, pred
+                for pred in role_predicates(m.group("roles"), org.label):
+                    yield s, org, pred
 
 
 def degree_before(rule: Rule, ctx: Ctx) -> Iterator[Match]:
@@ -346,8 +354,11 @@ def rivals(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     words = _rx(alt(rule.triggers))
     if not words.search(text):
         return
-    groups = ("CIULDG", "MR", "P")
+    groups = ("CIULDG", "M", "R", "P")
     toks = list(re.finditer(r"⟦([A-Z])(\d+)⟧", text))
+    # "对标⟦M0⟧的模型⟦M1⟧": the one measured against comes first
+    for m in re.finditer(rf"{words.pattern}(?P<a>⟦(?P<k>[MR])\d+⟧)的(?:{alt(lx.MODEL_KINDS, lx.PRODUCT_KINDS)})?(?P<b>⟦(?P=k)\d+⟧)", text):
+        yield ctx.slot(m.group("a")), ctx.slot(m.group("b")), rule.predicate
     for i, a in enumerate(toks):
         for b in toks[i + 1:]:
             if not any(a.group(1) in g and b.group(1) in g for g in groups):
@@ -436,7 +447,7 @@ RULES: list[Rule] = [
     R("uses-finished", "uses", ADOPTER, "[MC]", ("接入", "融合", "适配", "集成", "部署", "对接"), 0.7, finish_adoption,
       "远山汽车已经完成DeepSeek全系列模型的接入工作。", ("远山汽车", "uses", "DeepSeek")),
     R("uses-deployed-on", "uses", ADOPTER, "M", ("部署", "运行", "搭载", "适配", "跑通"), 0.7, deploy_on,
-      "青禾智能已在自家的灵犀芯片上部署通义千问。", ("灵犀芯片", "uses", "通义千问")),
+      "远山科技已在天玑9300芯片上部署通义千问。", ("天玑9300", "uses", "通义千问")),
     R("uses-with-model", "uses", ADOPTER, "M", ("合作", "融合", "适配"), 0.7, pair_with,
       "远山汽车还与通义千问展开合作。", ("远山汽车", "uses", "通义千问")),
     # partnership

@@ -16,7 +16,7 @@ from spacy.language import Language
 
 from .entities import resolve
 from .kb import KnowledgeBase
-from .mentions import extract_mentions
+from .mentions import extract_mentions, propagate_names
 from .records import Entity, FundingRound, Mention, NormalizedDoc, Relation
 from .relations import RelationExtractor
 
@@ -29,8 +29,10 @@ class DocFacts:
 
 def doc_mentions(nlp: Language, doc: NormalizedDoc) -> dict[int, list[Mention]]:
     """Sentence index -> the typed, non-overlapping mentions of that sentence."""
-    return {sent.index: extract_mentions(sdoc, sent)
-            for sent, sdoc in zip(doc.sentences, nlp.pipe(s.text for s in doc.sentences))}
+    by_sent = {sent.index: extract_mentions(sdoc, sent)
+               for sent, sdoc in zip(doc.sentences, nlp.pipe(s.text for s in doc.sentences))}
+    propagate_names(by_sent, doc.sentences)
+    return by_sent
 
 
 def resolve_entities(mentions: list[Mention], kb: KnowledgeBase) -> list[Entity]:
