@@ -46,6 +46,8 @@ NOT_ROUND = re.compile(r"估值|营收|收入|市值|累计|累积|总计|合计
                        r"规模|成本|预算|亏损|利润|花了|花费|年薪|薪|工资|售价|价格|订单|合同|补贴|奖金|现金|账上|"
                        r"回报|收益|分红|投入|基金总|销售|交易额|GMV|身家|财富")
 NOT_ROUND_AFTER = re.compile(r"^[^，,。；;⟦]{0,4}?(?:估值|市值|营收|收入|规模|的订单|年薪|的价格)")
+# "星河智能投资100亿元建设数据中心": the subject spends, nobody raises
+SPENDING = re.compile(r"(?:投资|投入|出资|拿出|斥资|砸下?|花费?)[^，,。]{0,4}$")
 CONVERTED = re.compile(r"\s*[（(](?:约合|折合|约|相当于|合)?(?:人民币|美元)?\s*([^）)]{1,20})[）)]")
 CONVERSION = re.compile(r"(?:约合|折合|相当于|约)(?:人民币|美元)?$")
 FUNDING_WORD = re.compile(r"融资|领投|跟投|参投|投资|注资|入股|轮")
@@ -66,7 +68,7 @@ ONE = r"⟦[PFO]\d+⟧"
 SEP = r"(?:、|和|与|及|以及|，|,|/|&)"
 INV = rf"(?P<inv>{ONE}(?:{SEP}{ONE})*)"
 COUNT = r"(?:[一二三四五六七八九十两几数\d]+家)"
-TAIL = (r"(?:等|等等)?(?:多家|数家|\d+家|几家|其他)?(?:知名|新老|老|现有|原有|超级|头部)?"
+TAIL = (r"(?:等|等等)?(?:多家|数家|[一二两三四五六七八九十\d]+家|几家|其他)?(?:知名|新老|老|现有|原有|超级|头部)?"
         r"(?:[^⟦⟧，,。；;]{0,4}?(?:股东|投资机构|机构|投资方|资方|基金|投资人|央企|国资|企业))?")
 
 
@@ -98,7 +100,7 @@ def _compiled(pattern: str) -> re.Pattern:
 
 T = TRIGGERS
 INVESTOR_RULES = [
-    InvestorRule("invest-lead", rf"{INV}{TAIL}(?:共同|联合|一起|联袂)?(?:{T['lead']})", 0.85,
+    InvestorRule("invest-lead", rf"{INV}{TAIL}(?:共同|联合|一起|联袂|分别)?(?:{T['lead']})", 0.85,
                  "星河智能完成2亿元B轮融资，由红杉资本与高瓴资本联合领投。",
                  (("红杉资本", "星河智能"), ("高瓴资本", "星河智能"))),
     InvestorRule("invest-follow", rf"{INV}{TAIL}(?:继续|持续|也|均|亦|再次|同时)?(?:{T['follow']})", 0.85,
@@ -122,7 +124,7 @@ INVESTOR_RULES = [
                  "产业投资方：除了君联资本，还有小米集团旗下的顺为资本、蔚来资本等。",
                  (("君联资本", "星河智能"), ("顺为资本", "星河智能"), ("蔚来资本", "星河智能")),
                  "星河智能宣布完成5亿元B轮融资。"),
-    InvestorRule("invest-verb", rf"{INV}[^。，,⟦⟧]{{0,12}}?(?:{T['lead']}|{T['follow']}|{T['invest']})(?:了)?"
+    InvestorRule("invest-verb", rf"{INV}(?:[^。，,⟦⟧]|⟦\$\d+⟧){{0,12}}?(?:{T['lead']}|{T['follow']}|{T['invest']})(?:了)?"
                                 rf"[^。，,；;⟦⟧]{{0,12}}?(?P<obj>⟦[OF]\d+⟧)", 0.8,
                  "2023年，阿里巴巴投资了月之暗面。", (("阿里巴巴", "月之暗面"),)),
     InvestorRule("invest-shareholder", rf"{INV}(?:是|为|成为|作为)(?:了)?(?P<obj>⟦[OF]\d+⟧)(?:的)?"
@@ -231,8 +233,8 @@ class FundingReader:
             hits = self._cooccurring(text, slots, parents)
         if rounds or hits:
             self._recipients(text, slots, rounds, hits, parents)
+            rounds_out = self._records(sent, rounds, text)
             self._assign(rounds, hits, slots, invest, text)
-            rounds_out = self._records(sent, rounds)
         for y in YEAR.findall(sent.text):
             self.year = y
         investors = {slots[i].key for _, invs, _, _ in hits for i in invs}
@@ -278,17 +280,22 @@ class FundingReader:
             if (NOT_ROUND.search(before[-14:]) or NOT_ROUND_AFTER.search(after) or CONVERSION.search(before)
                     or GENERIC_SIZE.search(before[-6:]) or not FUNDING_WORD.search(near)):
                 continue
+            if SPENDING.search(before[-8:]) and not re.search(r"融资|轮|领投|跟投", text[clause_start:m.end() + 15]):
+                continue
             if money.bare and not re.match(r"[^，,。⟦]{0,3}?(?:级|的)?[^，,。⟦]{0,8}?(?:融资|轮)", after):
                 continue
             conv = CONVERTED.match(raw[money_end:])
             alt = find_money(conv.group(1), bare=True) if conv else []
             rounds.append(_Round(m.start(), m.end(), money, None, alt=alt[0][2] if alt else None))
         for m in ROUND.finditer(text):
-            near = next((r for r in rounds if -20 <= m.start() - r.end <= 20 or -20 <= r.pos - m.end() <= 20), None)
-            if near and near.name is None:
+            # the round name belongs to the nearest figure without one: "1亿元A轮、3亿元B轮"
+            gaps = [(max(m.start() - r.end, r.pos - m.end()), i) for i, r in enumerate(rounds)]
+            free = [(gap, i) for gap, i in gaps if gap <= 20 and rounds[i].name is None]
+            if free:
+                near = rounds[min(free)[1]]
                 near.name = m.group(1)
                 near.pos, near.end = min(near.pos, m.start()), max(near.end, m.end())
-            elif not near and (re.match(r"[^，,。]{0,4}融资", text[m.end():]) or "融资" in m.group(1)):
+            elif not any(gap <= 20 for gap, _ in gaps) and (re.match(r"[^，,。]{0,4}融资", text[m.end():]) or "融资" in m.group(1)):
                 rounds.append(_Round(m.start(), m.end(), None, m.group(1)))
         rounds.sort(key=lambda r: r.pos)
         for r in rounds:
@@ -360,6 +367,9 @@ class FundingReader:
             if obj is not None and obj not in invs:
                 for i in invs:
                     invest.append(Investment(slots[i].key, slots[obj].key, rule.name, rule.confidence))
+                    for r in rounds:            # "腾讯以5000万元入股星河智能": the round's investor too
+                        if any(rec.key == slots[obj].key for rec in r.recipients):
+                            self._join(r, slots[i].key, rule)
                 continue
             before = [r for r in rounds if r.pos <= pos and r.recipients]
             after = [r for r in rounds if r.recipients]
@@ -374,13 +384,18 @@ class FundingReader:
             for rec in target.recipients:
                 for i in invs:
                     if slots[i].key != rec.key:
-                        target.investors.setdefault(slots[i].key, rule.name)
+                        self._join(target, slots[i].key, rule)
                         invest.append(Investment(slots[i].key, rec.key, rule.name,
                                                  min(rule.confidence, target.conf + 0.1)))
-            for record in target.records:
-                record.investors = sorted(set(record.investors) | {k for k in target.investors if k != record.recipient})
 
-    def _records(self, sent: Sentence, rounds: list[_Round]) -> list[FundingRound]:
+    @staticmethod
+    def _join(r: _Round, investor: str, rule: InvestorRule) -> None:
+        r.investors.setdefault(investor, rule.name)
+        for record in r.records:
+            if investor != record.recipient and investor not in record.investors:
+                record.investors = sorted(record.investors + [investor])
+
+    def _records(self, sent: Sentence, rounds: list[_Round], text: str) -> list[FundingRound]:
         out = []
         for r in rounds:
             # a round whose raiser is unknown still takes the investors of the next sentence,
@@ -389,7 +404,7 @@ class FundingReader:
             self.last_round, self.since_round = r, 0
             if not r.recipients:
                 continue
-            r.date = self._date(sent.text)
+            r.date = self._date(text, r.pos)
             self.recent = [x for x in self.recent if x[0].key != r.recipients[-1].key] + [(r.recipients[-1], self.sentences)]
             if r.money is None:
                 continue
@@ -430,9 +445,12 @@ class FundingReader:
             return a.round == b.round
         return same_figure and a.round == b.round
 
-    def _date(self, text: str) -> str | None:
-        """The year (and month) the sentence gives; a bare month takes the year named last."""
-        m = DATE.search(text)
+    def _date(self, text: str, pos: int) -> str | None:
+        """The year (and month) the sentence gives for the round at ``pos`` (the last date before
+        it, else the first after); a bare month takes the year named last."""
+        dates = list(DATE.finditer(text))
+        before = [d for d in dates if d.start() < pos]
+        m = before[-1] if before else dates[0] if dates else None
         if not m:
             return None
         if m.group(1):

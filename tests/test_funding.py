@@ -121,3 +121,21 @@ def test_investor_list_items_are_found_whatever_their_suffix():
 def test_companies_raising_money_are_found_by_the_verb():
     text = "今日，星河智能宣布完成A轮融资；此前，云帆机器人和月影科技等企业相继获得融资。"
     assert [text[a:b] for a, b in raiser_spans(text)] == ["星河智能", "云帆机器人", "月影科技"]
+
+
+def test_spending_by_a_company_is_no_round(extract):
+    _, _, rounds, _ = extract("星河智能宣布斥资100亿元建设新的数据中心。")
+    assert rounds == []
+
+
+def test_rounds_listed_in_one_sentence_keep_their_own_year_and_name(extract):
+    _, _, rounds, names = extract("此前星河智能已完成三轮融资，分别是2021年的1亿元A轮和2022年的3亿元B轮。")
+    assert sorted((names[r.recipient], r.amount, r.round, r.date) for r in rounds) == [
+        ("星河智能", 100_000_000, "A轮", "2021"), ("星河智能", 300_000_000, "B轮", "2022")]
+
+
+def test_a_stake_bought_with_a_figure_is_a_round_with_its_buyer(extract):
+    _, triples, rounds, names = extract("腾讯以5000万元入股月影科技。")
+    (r,) = rounds
+    assert (names[r.recipient], [names[i] for i in r.investors]) == ("月影科技", ["腾讯"])
+    assert ("腾讯", "investedIn", "月影科技") in triples
