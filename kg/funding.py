@@ -476,11 +476,15 @@ ITEM_PREFIX = re.compile(rf"^(?:由|包括|以及|还有|及|其中|另有|现�
 # a company's generic description, not its name: "产业平台晨星资本"
 ITEM_DESCRIPTOR = re.compile(r"^(?:[\u4e00-\u9fff]{0,2}(?:平台|机构)|子公司|产业基金)")
 ITEM_STOP = re.compile(r"[的了是在有将已被把对说要为于从向也都还就等这那其]|完成|获得|宣布|融资|轮|[\d数几十百千][万亿]|[万亿]元|家$|\d{4}|^\d|"
-                       r"^(?:多家|机构|投资机构|知名|其他|同时|继续|另外|股东|央企|国资|基金|子基金|产业基金|子公司|平台|团队|公司|企业)$")
+                       r"^(?:多家|机构|投资机构|知名|其他|同时|继续|另外|股东|央企|国资|基金|子基金|产业基金|子公司|平台|团队|公司|企业)$|"
+                       r"巨头|厂商|大厂|玩家|们$|纷纷|不断|大幅|持续|继续|资本方|投资人")
+# a sentence whose lists may name investors
+FUNDING_SENTENCE = re.compile(rf"融资|轮|{T['lead']}|跟投|参投|{T['party']}")
 SUFFIX_ONLY = re.compile(r"资本|创投|投资|基金|科技|集团|控股|资管|投控|智能|股份|银行|证券|创新|产业|科创|资产")
 NAME = r"[\u4e00-\u9fffA-Za-z0-9]{2,10}?"
 FILLER = r"宣布|已经|已|正式|近日|近期|日前|今日|今天|昨日|刚刚|又|再|再度|也|先后|相继|纷纷|均|都|成功|顺利|率先"
-RAISER_STOP = re.compile(rf"^(?:{FILLER})|(?:{FILLER})$|[我你他她它们这那哪谁该其每各此]|公司|企业|机构|团队|赛道|行业")
+RAISER_STOP = re.compile(rf"^(?:{FILLER})|(?:{FILLER})$|[我你他她它们这那哪谁该其每各此]|公司|企业|机构|团队|赛道|行业|"
+                         r"^(?:产品|项目|平台|技术|模型|创业者|初创|市场|资本|资金|领域|本轮|此轮|该轮)")
 COMPANY_WORD = re.compile(r"公司|集团|银行|科技|控股|股份|证券|保险|石化|电信|移动|联通|汽车|电子")
 PLACE_NAME = re.compile(r"中国|美国|日本|欧洲|北京|上海|深圳|杭州|广州|香港|全球|国内|海外|[\u4e00-\u9fff]{1,3}[省市县区]")
 
@@ -530,6 +534,8 @@ def investor_list_spans(text: str) -> list[tuple[int, int]]:
         for item in LABELLED_ITEM.finditer(m.group("list")):
             lead = re.match(r"^(?:除了|还有|以及|另有|包括)?", item.group(0)).end()
             out += _items(item.group(0)[lead:], m.start("list") + item.start() + lead)
+        return out
+    if not FUNDING_SENTENCE.search(text):
         return out
     pieces = list(PIECE.finditer(text))
     for k, piece in enumerate(pieces):
