@@ -130,6 +130,9 @@ INVESTOR_RULES = [
     InvestorRule("invest-shareholder", rf"{INV}(?:是|为|成为|作为)(?:了)?(?P<obj>⟦[OF]\d+⟧)(?:的)?"
                                        rf"(?:第一大|第二大|大|主要|早期|重要|机构)?(?:股东|投资方|投资人|投资者)", 0.8,
                  "腾讯是星河智能的第一大股东。", (("腾讯", "星河智能"),)),
+    InvestorRule("invest-shareholder-its", rf"(?P<its>{ONE})(?:[^⟦⟧。]|⟦\$\d+⟧){{0,20}}?[，,；;]{INV}(?:是|为|成为)(?:了)?其"
+                                           rf"(?:第一大|第二大|最大|大|主要|早期|重要|机构)?(?:股东|投资方|投资人|投资者)", 0.75,
+                 "月影科技专注大模型研发，腾讯是其第一大股东。", (("腾讯", "月影科技"),)),
     InvestorRule("invest-shareholders-of", rf"(?P<obj>⟦O\d+⟧)的[^⟦⟧，,。]{{0,6}}?(?:股东|投资方|投资人|投资者|资方)"
                                            rf"(?:包括|有|为|是|中有|还有|名单包括)[：:]?{INV}", 0.8,
                  "星河智能的股东包括腾讯和蔚来资本。",
@@ -144,7 +147,8 @@ PARENT_RULES = [
                rf"(?=⟦|[，,:：]?(?:包括|如|即|分别为|分别是)[：:]?⟦)"),
     re.compile(rf"(?P<p>⟦[FO]\d+⟧)系[^⟦⟧，,。；、]{{0,8}}?(?=⟦)"),                  # "某某时代系产业平台晨星资本"
     re.compile(rf"母公司(?:为|是)?(?P<p>⟦[FO]\d+⟧)|(?P<p2>⟦[FO]\d+⟧)(?:是|为)⟦[FO]\d+⟧的母公司"),
-    re.compile(rf"(?P<p>⟦[FO]\d+⟧)(?:担任|作为|为)(?:基金)?(?:管理人|普通合伙人|GP|管理机构)"),
+    re.compile(rf"(?P<p>⟦[FO]\d+⟧)(?:担任|作为|为)(?:本轮|本次|该轮)?(?:融资)?(?:的)?(?:独家|首席)?"
+               rf"(?:基金管理人|管理人|普通合伙人|GP|管理机构|财务顾问|FA)"),
 ]
 # "中金资本旗下基金": an unnamed fund of a named firm is the firm's money
 UNNAMED_FUND = re.compile(rf"(?P<p>⟦[FO]\d+⟧)(?:旗下|下属)(?:的)?(?:基金|子基金|产业基金|投资平台|平台|机构)")
@@ -258,7 +262,9 @@ class FundingReader:
         for rule in INVESTOR_RULES:
             for m in rule.regex.finditer(text):
                 invs = [i for i in _ids(m.group("inv")) if slots[i].key not in parents and slots[i].label in KIND]
-                obj = _ids(m.group("obj"))[0] if "obj" in rule.regex.groupindex and m.group("obj") else None
+                # "X…，A是其股东": 其 is the company the clause before is about
+                obj_group = "obj" if "obj" in rule.regex.groupindex else "its" if "its" in rule.regex.groupindex else None
+                obj = _ids(m.group(obj_group))[0] if obj_group and m.group(obj_group) else None
                 if invs:
                     hits.append((m.start("inv"), invs, obj, rule))
         return hits
@@ -276,7 +282,7 @@ class FundingReader:
             _, money_end, money = moneys[int(m.group(1))]
             clause_start = max(text.rfind(c, 0, m.start()) for c in "，,；;：:。") + 1
             before, after = text[clause_start:m.start()], text[m.end():]
-            near = text[max(clause_start, m.start() - 25):m.end() + 15]
+            near = text[max(0, m.start() - 25):m.end() + 15]
             if (NOT_ROUND.search(before[-14:]) or NOT_ROUND_AFTER.search(after) or CONVERSION.search(before)
                     or GENERIC_SIZE.search(before[-6:]) or not FUNDING_WORD.search(near)):
                 continue
@@ -481,8 +487,9 @@ ITEM_STOP = re.compile(r"[的了是在有将已被把对说要为于从向也都
 # a sentence whose lists may name investors
 FUNDING_SENTENCE = re.compile(rf"融资|轮|{T['lead']}|跟投|参投|{T['party']}")
 SUFFIX_ONLY = re.compile(r"资本|创投|投资|基金|科技|集团|控股|资管|投控|智能|股份|银行|证券|创新|产业|科创|资产")
-NAME = r"[\u4e00-\u9fffA-Za-z0-9]{2,10}?"
-FILLER = r"宣布|已经|已|正式|近日|近期|日前|今日|今天|昨日|刚刚|又|再|再度|也|先后|相继|纷纷|均|都|成功|顺利|率先"
+NAME = r"(?:(?!公司|企业)[\u4e00-\u9fffA-Za-z0-9]){2,10}?"
+FILLER = (r"宣布|已经|已|正式|近日|近期|日前|今日|今天|昨日|刚刚|又|再|再度|也|先后|相继|纷纷|均|都|成功|顺利|率先|此前|之前|早前|曾经|曾|"
+          r"今年|去年|前年|年初|年底|年内|此次|本次|近来|于\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
 RAISER_STOP = re.compile(rf"^(?:{FILLER})|(?:{FILLER})$|[我你他她它们这那哪谁该其每各此]|公司|企业|机构|团队|赛道|行业|"
                          r"^(?:产品|项目|平台|技术|模型|创业者|初创|市场|资本|资金|领域|本轮|此轮|该轮)")
 COMPANY_WORD = re.compile(r"公司|集团|银行|科技|控股|股份|证券|保险|石化|电信|移动|联通|汽车|电子")
@@ -553,7 +560,7 @@ def investor_list_spans(text: str) -> list[tuple[int, int]]:
 
 
 # "今日，某某科技宣布完成…融资", "A、B和C等企业相继完成…融资": the companies raising money
-RAISER = re.compile(rf"(?:^|(?<=[，,。：:；;\s的是]))(?P<list>{NAME}(?:(?:、|和|与|及){NAME})*)(?:等[^，,。]{{0,6}}?)?"
+RAISER = re.compile(rf"(?:^|(?<=[，,。：:；;\s的是])|(?<=公司)|(?<=企业)|(?<=获悉))(?P<list>{NAME}(?:(?:、|和|与|及){NAME})*)(?:等[^，,。]{{0,6}}?)?"
                     rf"(?:{FILLER})*(?:完成|获得|获|拿到|斩获|官宣)(?:了)?[^，,。]{{0,16}}?(?:融资|投资|注资)"
                     rf"|(?:领投|跟投|参投|投资|注资)(?:了)?(?P<obj>{NAME})的[^，,。]{{0,12}}?(?:融资|轮)")
 

@@ -139,3 +139,18 @@ def test_a_stake_bought_with_a_figure_is_a_round_with_its_buyer(extract):
     (r,) = rounds
     assert (names[r.recipient], [names[i] for i in r.investors]) == ("月影科技", ["腾讯"])
     assert ("腾讯", "investedIn", "月影科技") in triples
+
+
+def test_a_financial_adviser_is_no_investor_and_a_described_company_raises(extract):
+    _, triples, rounds, names = extract("据悉，机器人公司星河智能近日宣布完成数亿元A轮融资。"
+                                        "本轮融资由高榕资本领投，华兴资本担任独家财务顾问。")
+    (r,) = rounds
+    assert names[r.recipient] == "星河智能" and [names[i] for i in r.investors] == ["高榕资本"]
+    assert not any(s == "华兴资本" and p == "investedIn" for s, p, _ in triples)
+
+
+def test_a_figure_in_the_clause_after_the_round_is_its_amount(extract):
+    _, _, rounds, names = extract("星河智能今年已完成两轮融资，累计融资金额超过40亿元。"
+                                  "其中，3月完成的一轮融资由美团领投，金额达到10亿元。")
+    (r,) = rounds
+    assert (names[r.recipient], r.amount, [names[i] for i in r.investors]) == ("星河智能", 1_000_000_000, ["美团"])
