@@ -502,15 +502,18 @@ def _items(body: str, base: int) -> list[tuple[int, int]]:
     for m in re.finditer(r"[^、/]+", body):
         parts = [(m.start(), m.group(0))]
         for sep in ("以及", "与", "及", "和"):
-            nxt = []
-            for a, part in parts:
-                i = part.find(sep)
-                right = part[i + len(sep):]
-                if i >= 2 and len(right) >= 2 and not SUFFIX_ONLY.fullmatch(right) and not SUFFIX_ONLY.fullmatch(part[:i]):
-                    nxt += [(a, part[:i]), (a + i + len(sep), part[i + len(sep):])]
+            done = []
+            while parts:
+                a, part = parts.pop(0)
+                cuts = [i for i in (m.start() for m in re.finditer(sep, part))
+                        if i >= 2 and len(part) - i - len(sep) >= 2
+                        and not SUFFIX_ONLY.fullmatch(part[i + len(sep):]) and not SUFFIX_ONLY.fullmatch(part[:i])]
+                if cuts:            # "A和B和C": split at the first and look at the rest again
+                    done.append((a, part[:cuts[0]]))
+                    parts.insert(0, (a + cuts[0] + len(sep), part[cuts[0] + len(sep):]))
                 else:
-                    nxt.append((a, part))
-            parts = nxt
+                    done.append((a, part))
+            parts = done
         for a, part in parts:
             pre = ITEM_PREFIX.match(part).end()
             rest, last, subs = part[pre:], 0, []
@@ -536,6 +539,8 @@ def investor_list_spans(text: str) -> list[tuple[int, int]]:
     """Items of investor lists (``由A与B联合领投``, ``投资方包括A、B和C``, ``领投方有两家：A、B``,
     ``产业方：A、B等``), as character spans."""
     out = []
+    # a parenthetical (an alias, a manager) is no list item and does not end one
+    text = PARENS.sub(lambda p: " " * len(p.group(0)), text)
     m = LABELLED.match(text)
     if m:
         for item in LABELLED_ITEM.finditer(m.group("list")):
@@ -544,15 +549,21 @@ def investor_list_spans(text: str) -> list[tuple[int, int]]:
         return out
     if not FUNDING_SENTENCE.search(text):
         return out
-    pieces = list(PIECE.finditer(text))
+    pieces = list(PIECE.finditer(text.replace(" ", "，")))
+    listing = False          # the piece before was a list introduced by a party word
     for k, piece in enumerate(pieces):
         body = piece.group(0)
         m = VERB_LIST.match(body) or PARTY_LIST.search(body)
+        after_party = k and text[pieces[k - 1].end():piece.start()].strip() in "：:，," and (
+            listing or text[piece.start() - 1] in "：:" and re.search(T["party"], pieces[k - 1].group(0)))
         if m:
             lst, base = m.group("list"), piece.start() + m.start("list")
-        elif k and text[piece.start() - 1] in "：:" and re.search(T["party"], pieces[k - 1].group(0)):
+            listing = m.re is PARTY_LIST
+        elif after_party and not ITEM_STOP.search(body):
             lst, base = re.sub(r"等[^、]*$", "", body), piece.start()
+            listing = True
         else:
+            listing = False
             continue
         cut = lst.rfind("由") + 1                  # "宣布完成融资由A领投": the list starts after 由
         out += _items(lst[cut:], base + cut)

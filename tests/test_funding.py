@@ -154,3 +154,16 @@ def test_a_figure_in_the_clause_after_the_round_is_its_amount(extract):
                                   "其中，3月完成的一轮融资由美团领投，金额达到10亿元。")
     (r,) = rounds
     assert (names[r.recipient], r.amount, [names[i] for i in r.investors]) == ("星河智能", 1_000_000_000, ["美团"])
+
+
+def test_investor_lists_go_on_past_a_parenthetical_but_not_into_the_next_clause():
+    text = "领投方有两家：松石产业投资基金（下称“松石基金”），同和创投和青禾资本。"
+    assert [text[a:b] for a, b in investor_list_spans(text)] == ["松石产业投资基金", "同和创投", "青禾资本"]
+    text = "参投方包括青禾资本，资金将用于研发和市场拓展。"
+    assert [text[a:b] for a, b in investor_list_spans(text)] == ["青禾资本"]
+
+
+def test_co_investors_and_old_shareholders_who_add_more(extract):
+    _, triples, _, _ = extract("月影科技宣布完成5亿元B轮融资。参投方包括君联资本和经纬创投，老股东红杉资本追投。")
+    assert {("君联资本", "investedIn", "月影科技"), ("经纬创投", "investedIn", "月影科技"),
+            ("红杉资本", "investedIn", "月影科技")} <= triples
