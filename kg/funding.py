@@ -478,7 +478,7 @@ VERB_LIST = re.compile(rf"^(?P<list>.+?)(?:等[^、]{{0,10}}?)?(?:共同|联合|
                        rf"(?:{T['lead']}|{T['follow']}|{T['listed']})")
 PARTY_LIST = re.compile(rf"(?:{T['party']})(?:阵容|名单)?[^、]{{0,4}}?(?:包括|为|是|有|涵盖|包含|分别为|分别是|还有|主要有)"
                         rf"(?P<list>.+?)(?:等[^、]*)?$")
-ITEM_PREFIX = re.compile(rf"^(?:由|包括|以及|还有|及|其中|另有|现有|原有|新老|老|新|种子轮|天使轮|[A-F]轮)*(?:{T['party']})?")
+ITEM_PREFIX = re.compile(rf"^(?:由|包括|以及|还有|及|和|与|其中|另有|现有|原有|新老|种子轮|天使轮|[A-F]轮)*(?:{T['party']})?")
 # a company's generic description, not its name: "产业平台晨星资本"
 ITEM_DESCRIPTOR = re.compile(r"^(?:[\u4e00-\u9fff]{0,2}(?:平台|机构)|子公司|产业基金)")
 ITEM_STOP = re.compile(r"[的了是在有将已被把对说要为于从向也都还就等这那其]|完成|获得|宣布|融资|轮|[\d数几十百千][万亿]|[万亿]元|家$|\d{4}|^\d|"
@@ -540,7 +540,7 @@ def investor_list_spans(text: str) -> list[tuple[int, int]]:
     ``产业方：A、B等``), as character spans."""
     out = []
     # a parenthetical (an alias, a manager) is no list item and does not end one
-    text = PARENS.sub(lambda p: " " * len(p.group(0)), text)
+    text = PARENS.sub(lambda p: "，" * len(p.group(0)), text)
     m = LABELLED.match(text)
     if m:
         for item in LABELLED_ITEM.finditer(m.group("list")):
@@ -549,12 +549,12 @@ def investor_list_spans(text: str) -> list[tuple[int, int]]:
         return out
     if not FUNDING_SENTENCE.search(text):
         return out
-    pieces = list(PIECE.finditer(text.replace(" ", "，")))
+    pieces = list(PIECE.finditer(text))
     listing = False          # the piece before was a list introduced by a party word
     for k, piece in enumerate(pieces):
         body = piece.group(0)
         m = VERB_LIST.match(body) or PARTY_LIST.search(body)
-        after_party = k and text[pieces[k - 1].end():piece.start()].strip() in "：:，," and (
+        after_party = k and set(text[pieces[k - 1].end():piece.start()]) <= set("：:，, ") and (
             listing or text[piece.start() - 1] in "：:" and re.search(T["party"], pieces[k - 1].group(0)))
         if m:
             lst, base = m.group("list"), piece.start() + m.start("list")
