@@ -216,6 +216,7 @@ class FundingReader:
         self.alt: dict[int, Money] = {}        # id(FundingRound) -> its figure in another currency
         self.year: str | None = None
         self.recent: list = []                 # (company slot, sentence number), latest last
+        self.known: dict = {}                  # surface form -> slot of the companies named so far
 
     def read(self, sent: Sentence, slots: list) -> tuple[list[FundingRound], list[Investment]]:
         slots = [s for s in slots if not s.virtual]
@@ -243,8 +244,21 @@ class FundingReader:
             self.year = y
         investors = {slots[i].key for _, invs, _, _ in hits for i in invs}
         named = [s for s in slots if s.label in ("Company", "ResearchLab") and s.key not in investors | parents]
-        self.recent = (self.recent + [(x, self.sentences) for x in named])[-8:]
+        self._remember(sent, slots, named)
         return rounds_out, invest
+
+    def _remember(self, sent: Sentence, slots: list, named: list) -> None:
+        """Companies named in this sentence, in order, for 该公司 later; a company named earlier
+        in the document counts again where its name recurs unrecognized ("…的是星河智能。")."""
+        found = [(s.start - sent.start, s) for s in named]
+        for surface, slot in self.known.items():
+            # "天脉网" is not "天脉": the name must end where a word ends
+            for m in re.finditer(re.escape(surface) + r"(?=$|[\s，,。；;：:、！？!?（(“”\"的是在于与和及将已也都宣获完])", sent.text):
+                if not any(x.start - sent.start <= m.start() < x.end - sent.start for x in slots):
+                    found.append((m.start(), slot))
+        for s in named:
+            self.known.setdefault(sent.text[s.start - sent.start:s.end - sent.start], s)
+        self.recent = (self.recent + [(x, self.sentences) for _, x in sorted(found, key=lambda t: t[0])])[-8:]
 
     # ------------------------------------------------------------ parts of a sentence
     @staticmethod
@@ -436,6 +450,7 @@ class FundingReader:
                             setattr(same, attr, getattr(record, attr))
                         same.date = same.date or record.date
                     same.investors = sorted(set(same.investors) | set(record.investors))
+                    same.round, same.date = same.round or record.round, same.date or record.date
                     r.records.append(same)
         return out
 
@@ -449,7 +464,8 @@ class FundingReader:
             return a.evidence.confidence <= 0.6 and bool(a.round) and a.round == b.round and same_figure
         if a.round and b.round:
             return a.round == b.round
-        return same_figure and a.round == b.round
+        # "A、B和C先后完成超十亿级融资" and later "C完成B轮融资超10亿元": one round of C
+        return same_figure
 
     def _date(self, text: str, pos: int) -> str | None:
         """The year (and month) the sentence gives for the round at ``pos`` (the last date before

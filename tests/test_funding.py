@@ -167,3 +167,12 @@ def test_co_investors_and_old_shareholders_who_add_more(extract):
     _, triples, _, _ = extract("月影科技宣布完成5亿元B轮融资。参投方包括君联资本和经纬创投，老股东红杉资本追投。")
     assert {("君联资本", "investedIn", "月影科技"), ("经纬创投", "investedIn", "月影科技"),
             ("红杉资本", "investedIn", "月影科技")} <= triples
+
+
+def test_this_company_is_the_one_named_last_and_one_round_is_reported_once(extract):
+    _, triples, rounds, names = extract(
+        "今年以来，星河智能、云帆机器人等企业相继完成超十亿级融资。\n"
+        "最受关注的是星河智能。1月5日，该公司宣布完成B轮融资超10亿元，由红杉资本领投。")
+    got = sorted((names[r.recipient], r.amount, r.round) for r in rounds)
+    assert got == [("云帆机器人", 1_000_000_000, None), ("星河智能", 1_000_000_000, "B轮")]
+    assert ("红杉资本", "investedIn", "星河智能") in triples
