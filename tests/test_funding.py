@@ -121,3 +121,58 @@ def test_investor_list_items_are_found_whatever_their_suffix():
 def test_companies_raising_money_are_found_by_the_verb():
     text = "今日，星河智能宣布完成A轮融资；此前，云帆机器人和月影科技等企业相继获得融资。"
     assert [text[a:b] for a, b in raiser_spans(text)] == ["星河智能", "云帆机器人", "月影科技"]
+
+
+def test_spending_by_a_company_is_no_round(extract):
+    _, _, rounds, _ = extract("星河智能宣布斥资100亿元建设新的数据中心。")
+    assert rounds == []
+
+
+def test_rounds_listed_in_one_sentence_keep_their_own_year_and_name(extract):
+    _, _, rounds, names = extract("此前星河智能已完成三轮融资，分别是2021年的1亿元A轮和2022年的3亿元B轮。")
+    assert sorted((names[r.recipient], r.amount, r.round, r.date) for r in rounds) == [
+        ("星河智能", 100_000_000, "A轮", "2021"), ("星河智能", 300_000_000, "B轮", "2022")]
+
+
+def test_a_stake_bought_with_a_figure_is_a_round_with_its_buyer(extract):
+    _, triples, rounds, names = extract("腾讯以5000万元入股月影科技。")
+    (r,) = rounds
+    assert (names[r.recipient], [names[i] for i in r.investors]) == ("月影科技", ["腾讯"])
+    assert ("腾讯", "investedIn", "月影科技") in triples
+
+
+def test_a_financial_adviser_is_no_investor_and_a_described_company_raises(extract):
+    _, triples, rounds, names = extract("据悉，机器人公司星河智能近日宣布完成数亿元A轮融资。"
+                                        "本轮融资由高榕资本领投，华兴资本担任独家财务顾问。")
+    (r,) = rounds
+    assert names[r.recipient] == "星河智能" and [names[i] for i in r.investors] == ["高榕资本"]
+    assert not any(s == "华兴资本" and p == "investedIn" for s, p, _ in triples)
+
+
+def test_a_figure_in_the_clause_after_the_round_is_its_amount(extract):
+    _, _, rounds, names = extract("星河智能今年已完成两轮融资，累计融资金额超过40亿元。"
+                                  "其中，3月完成的一轮融资由美团领投，金额达到10亿元。")
+    (r,) = rounds
+    assert (names[r.recipient], r.amount, [names[i] for i in r.investors]) == ("星河智能", 1_000_000_000, ["美团"])
+
+
+def test_investor_lists_go_on_past_a_parenthetical_but_not_into_the_next_clause():
+    text = "领投方有两家：松石产业投资基金（下称“松石基金”），同和创投和青禾资本。"
+    assert [text[a:b] for a, b in investor_list_spans(text)] == ["松石产业投资基金", "同和创投", "青禾资本"]
+    text = "参投方包括青禾资本，资金将用于研发和市场拓展。"
+    assert [text[a:b] for a, b in investor_list_spans(text)] == ["青禾资本"]
+
+
+def test_co_investors_and_old_shareholders_who_add_more(extract):
+    _, triples, _, _ = extract("月影科技宣布完成5亿元B轮融资。参投方包括君联资本和经纬创投，老股东红杉资本追投。")
+    assert {("君联资本", "investedIn", "月影科技"), ("经纬创投", "investedIn", "月影科技"),
+            ("红杉资本", "investedIn", "月影科技")} <= triples
+
+
+def test_this_company_is_the_one_named_last_and_one_round_is_reported_once(extract):
+    _, triples, rounds, names = extract(
+        "今年以来，星河智能、云帆机器人等企业相继完成超十亿级融资。\n"
+        "最受关注的是星河智能。1月5日，该公司宣布完成B轮融资超10亿元，由红杉资本领投。")
+    got = sorted((names[r.recipient], r.amount, r.round) for r in rounds)
+    assert got == [("云帆机器人", 1_000_000_000, None), ("星河智能", 1_000_000_000, "B轮")]
+    assert ("红杉资本", "investedIn", "星河智能") in triples

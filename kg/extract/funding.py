@@ -46,6 +46,8 @@ NOT_ROUND = re.compile(r"估值|营收|收入|市值|累计|累积|总计|合计
                        r"规模|成本|预算|亏损|利润|花了|花费|年薪|薪|工资|售价|价格|订单|合同|补贴|奖金|现金|账上|"
                        r"回报|收益|分红|投入|基金总|销售|交易额|GMV|身家|财富")
 NOT_ROUND_AFTER = re.compile(r"^[^，,。；;⟦]{0,4}?(?:估值|市值|营收|收入|规模|的订单|年薪|的价格)")
+# "星河智能投资100亿元建设数据中心": the subject spends, nobody raises
+SPENDING = re.compile(r"(?:投资|投入|出资|拿出|斥资|砸下?|花费?)[^，,。]{0,4}$")
 CONVERTED = re.compile(r"\s*[（(](?:约合|折合|约|相当于|合)?(?:人民币|美元)?\s*([^）)]{1,20})[）)]")
 CONVERSION = re.compile(r"(?:约合|折合|相当于|约)(?:人民币|美元)?$")
 FUNDING_WORD = re.compile(r"融资|领投|跟投|参投|投资|注资|入股|轮")
@@ -66,7 +68,7 @@ ONE = r"⟦[PFO]\d+⟧"
 SEP = r"(?:、|和|与|及|以及|，|,|/|&)"
 INV = rf"(?P<inv>{ONE}(?:{SEP}{ONE})*)"
 COUNT = r"(?:[一二三四五六七八九十两几数\d]+家)"
-TAIL = (r"(?:等|等等)?(?:多家|数家|\d+家|几家|其他)?(?:知名|新老|老|现有|原有|超级|头部)?"
+TAIL = (r"(?:等|等等)?(?:多家|数家|[一二两三四五六七八九十\d]+家|几家|其他)?(?:知名|新老|老|现有|原有|超级|头部)?"
         r"(?:[^⟦⟧，,。；;]{0,4}?(?:股东|投资机构|机构|投资方|资方|基金|投资人|央企|国资|企业))?")
 
 
@@ -98,7 +100,7 @@ def _compiled(pattern: str) -> re.Pattern:
 
 T = TRIGGERS
 INVESTOR_RULES = [
-    InvestorRule("invest-lead", rf"{INV}{TAIL}(?:共同|联合|一起|联袂)?(?:{T['lead']})", 0.85,
+    InvestorRule("invest-lead", rf"{INV}{TAIL}(?:共同|联合|一起|联袂|分别)?(?:{T['lead']})", 0.85,
                  "星河智能完成2亿元B轮融资，由红杉资本与高瓴资本联合领投。",
                  (("红杉资本", "星河智能"), ("高瓴资本", "星河智能"))),
     InvestorRule("invest-follow", rf"{INV}{TAIL}(?:继续|持续|也|均|亦|再次|同时)?(?:{T['follow']})", 0.85,
@@ -122,12 +124,15 @@ INVESTOR_RULES = [
                  "产业投资方：除了君联资本，还有小米集团旗下的顺为资本、蔚来资本等。",
                  (("君联资本", "星河智能"), ("顺为资本", "星河智能"), ("蔚来资本", "星河智能")),
                  "星河智能宣布完成5亿元B轮融资。"),
-    InvestorRule("invest-verb", rf"{INV}[^。，,⟦⟧]{{0,12}}?(?:{T['lead']}|{T['follow']}|{T['invest']})(?:了)?"
-                                rf"[^。，,；;⟦⟧]{{0,12}}?(?P<obj>⟦[OF]\d+⟧)", 0.8,
+    InvestorRule("invest-verb", rf"{INV}(?:[^。，,⟦⟧]|⟦\$\d+⟧){{0,12}}?(?:{T['lead']}|{T['follow']}|{T['invest']})(?:了)?"
+                                rf"[^。，,；;、的⟦⟧]{{0,8}}?(?P<obj>⟦[OF]\d+⟧)(?!{TAIL}(?:{T['lead']}|{T['follow']}))", 0.8,
                  "2023年，阿里巴巴投资了月之暗面。", (("阿里巴巴", "月之暗面"),)),
     InvestorRule("invest-shareholder", rf"{INV}(?:是|为|成为|作为)(?:了)?(?P<obj>⟦[OF]\d+⟧)(?:的)?"
                                        rf"(?:第一大|第二大|大|主要|早期|重要|机构)?(?:股东|投资方|投资人|投资者)", 0.8,
                  "腾讯是星河智能的第一大股东。", (("腾讯", "星河智能"),)),
+    InvestorRule("invest-shareholder-its", rf"(?P<its>{ONE})(?:[^⟦⟧。]|⟦\$\d+⟧){{0,20}}?[，,；;]{INV}(?:是|为|成为)(?:了)?其"
+                                           rf"(?:第一大|第二大|最大|大|主要|早期|重要|机构)?(?:股东|投资方|投资人|投资者)", 0.75,
+                 "月影科技专注大模型研发，腾讯是其第一大股东。", (("腾讯", "月影科技"),)),
     InvestorRule("invest-shareholders-of", rf"(?P<obj>⟦O\d+⟧)的[^⟦⟧，,。]{{0,6}}?(?:股东|投资方|投资人|投资者|资方)"
                                            rf"(?:包括|有|为|是|中有|还有|名单包括)[：:]?{INV}", 0.8,
                  "星河智能的股东包括腾讯和蔚来资本。",
@@ -142,7 +147,8 @@ PARENT_RULES = [
                r"(?=⟦|[，,:：]?(?:包括|如|即|分别为|分别是)[：:]?⟦)"),
     re.compile(r"(?P<p>⟦[FO]\d+⟧)系[^⟦⟧，,。；、]{0,8}?(?=⟦)"),                  # "某某时代系产业平台晨星资本"
     re.compile(r"母公司(?:为|是)?(?P<p>⟦[FO]\d+⟧)|(?P<p2>⟦[FO]\d+⟧)(?:是|为)⟦[FO]\d+⟧的母公司"),
-    re.compile(r"(?P<p>⟦[FO]\d+⟧)(?:担任|作为|为)(?:基金)?(?:管理人|普通合伙人|GP|管理机构)"),
+    re.compile(r"(?P<p>⟦[FO]\d+⟧)(?:担任|作为|为)(?:本轮|本次|该轮)?(?:融资)?(?:的)?(?:独家|首席)?"
+               r"(?:基金管理人|管理人|普通合伙人|GP|管理机构|财务顾问|FA)"),
 ]
 # "中金资本旗下基金": an unnamed fund of a named firm is the firm's money
 UNNAMED_FUND = re.compile(r"(?P<p>⟦[FO]\d+⟧)(?:旗下|下属)(?:的)?(?:基金|子基金|产业基金|投资平台|平台|机构)")
@@ -210,6 +216,7 @@ class FundingReader:
         self.alt: dict[int, Money] = {}        # id(FundingRound) -> its figure in another currency
         self.year: str | None = None
         self.recent: list = []                 # (company slot, sentence number), latest last
+        self.known: dict = {}                  # surface form -> slot of the companies named so far
 
     def read(self, sent: Sentence, slots: list) -> tuple[list[FundingRound], list[Investment]]:
         slots = [s for s in slots if not s.virtual]
@@ -231,14 +238,27 @@ class FundingReader:
             hits = self._cooccurring(text, slots, parents)
         if rounds or hits:
             self._recipients(text, slots, rounds, hits, parents)
+            rounds_out = self._records(sent, rounds, text)
             self._assign(rounds, hits, slots, invest, text)
-            rounds_out = self._records(sent, rounds)
         for y in YEAR.findall(sent.text):
             self.year = y
         investors = {slots[i].key for _, invs, _, _ in hits for i in invs}
         named = [s for s in slots if s.label in ("Company", "ResearchLab") and s.key not in investors | parents]
-        self.recent = (self.recent + [(x, self.sentences) for x in named])[-8:]
+        self._remember(sent, slots, named)
         return rounds_out, invest
+
+    def _remember(self, sent: Sentence, slots: list, named: list) -> None:
+        """Companies named in this sentence, in order, for 该公司 later; a company named earlier
+        in the document counts again where its name recurs unrecognized ("…的是星河智能。")."""
+        found = [(s.start - sent.start, s) for s in named]
+        for surface, slot in self.known.items():
+            # "天脉网" is not "天脉": the name must end where a word ends
+            for m in re.finditer(re.escape(surface) + r"(?=$|[\s，,。；;：:、！？!?（(“”\"的是在于与和及将已也都宣获完])", sent.text):
+                if not any(x.start - sent.start <= m.start() < x.end - sent.start for x in slots):
+                    found.append((m.start(), slot))
+        for s in named:
+            self.known.setdefault(sent.text[s.start - sent.start:s.end - sent.start], s)
+        self.recent = (self.recent + [(x, self.sentences) for _, x in sorted(found, key=lambda t: t[0])])[-8:]
 
     # ------------------------------------------------------------ parts of a sentence
     @staticmethod
@@ -256,7 +276,9 @@ class FundingReader:
         for rule in INVESTOR_RULES:
             for m in rule.regex.finditer(text):
                 invs = [i for i in _ids(m.group("inv")) if slots[i].key not in parents and slots[i].label in KIND]
-                obj = _ids(m.group("obj"))[0] if "obj" in rule.regex.groupindex and m.group("obj") else None
+                # "X…，A是其股东": 其 is the company the clause before is about
+                obj_group = "obj" if "obj" in rule.regex.groupindex else "its" if "its" in rule.regex.groupindex else None
+                obj = _ids(m.group(obj_group))[0] if obj_group and m.group(obj_group) else None
                 if invs:
                     hits.append((m.start("inv"), invs, obj, rule))
         return hits
@@ -274,9 +296,11 @@ class FundingReader:
             _, money_end, money = moneys[int(m.group(1))]
             clause_start = max(text.rfind(c, 0, m.start()) for c in "，,；;：:。") + 1
             before, after = text[clause_start:m.start()], text[m.end():]
-            near = text[max(clause_start, m.start() - 25):m.end() + 15]
+            near = text[max(0, m.start() - 25):m.end() + 15]
             if (NOT_ROUND.search(before[-14:]) or NOT_ROUND_AFTER.search(after) or CONVERSION.search(before)
                     or GENERIC_SIZE.search(before[-6:]) or not FUNDING_WORD.search(near)):
+                continue
+            if SPENDING.search(before[-8:]) and not re.search(r"融资|轮|领投|跟投", text[clause_start:m.end() + 15]):
                 continue
             if money.bare and not re.match(r"[^，,。⟦]{0,3}?(?:级|的)?[^，,。⟦]{0,8}?(?:融资|轮)", after):
                 continue
@@ -284,11 +308,14 @@ class FundingReader:
             alt = find_money(conv.group(1), bare=True) if conv else []
             rounds.append(_Round(m.start(), m.end(), money, None, alt=alt[0][2] if alt else None))
         for m in ROUND.finditer(text):
-            near = next((r for r in rounds if -20 <= m.start() - r.end <= 20 or -20 <= r.pos - m.end() <= 20), None)
-            if near and near.name is None:
+            # the round name belongs to the nearest figure without one: "1亿元A轮、3亿元B轮"
+            gaps = [(max(m.start() - r.end, r.pos - m.end()), i) for i, r in enumerate(rounds)]
+            free = [(gap, i) for gap, i in gaps if gap <= 20 and rounds[i].name is None]
+            if free:
+                near = rounds[min(free)[1]]
                 near.name = m.group(1)
                 near.pos, near.end = min(near.pos, m.start()), max(near.end, m.end())
-            elif not near and (re.match(r"[^，,。]{0,4}融资", text[m.end():]) or "融资" in m.group(1)):
+            elif not any(gap <= 20 for gap, _ in gaps) and (re.match(r"[^，,。]{0,4}融资", text[m.end():]) or "融资" in m.group(1)):
                 rounds.append(_Round(m.start(), m.end(), None, m.group(1)))
         rounds.sort(key=lambda r: r.pos)
         for r in rounds:
@@ -360,6 +387,9 @@ class FundingReader:
             if obj is not None and obj not in invs:
                 for i in invs:
                     invest.append(Investment(slots[i].key, slots[obj].key, rule.name, rule.confidence))
+                    for r in rounds:            # "腾讯以5000万元入股星河智能": the round's investor too
+                        if any(rec.key == slots[obj].key for rec in r.recipients):
+                            self._join(r, slots[i].key, rule)
                 continue
             before = [r for r in rounds if r.pos <= pos and r.recipients]
             after = [r for r in rounds if r.recipients]
@@ -374,13 +404,18 @@ class FundingReader:
             for rec in target.recipients:
                 for i in invs:
                     if slots[i].key != rec.key:
-                        target.investors.setdefault(slots[i].key, rule.name)
+                        self._join(target, slots[i].key, rule)
                         invest.append(Investment(slots[i].key, rec.key, rule.name,
                                                  min(rule.confidence, target.conf + 0.1)))
-            for record in target.records:
-                record.investors = sorted(set(record.investors) | {k for k in target.investors if k != record.recipient})
 
-    def _records(self, sent: Sentence, rounds: list[_Round]) -> list[FundingRound]:
+    @staticmethod
+    def _join(r: _Round, investor: str, rule: InvestorRule) -> None:
+        r.investors.setdefault(investor, rule.name)
+        for record in r.records:
+            if investor != record.recipient and investor not in record.investors:
+                record.investors = sorted(record.investors + [investor])
+
+    def _records(self, sent: Sentence, rounds: list[_Round], text: str) -> list[FundingRound]:
         out = []
         for r in rounds:
             # a round whose raiser is unknown still takes the investors of the next sentence,
@@ -389,7 +424,7 @@ class FundingReader:
             self.last_round, self.since_round = r, 0
             if not r.recipients:
                 continue
-            r.date = self._date(sent.text)
+            r.date = self._date(text, r.pos)
             self.recent = [x for x in self.recent if x[0].key != r.recipients[-1].key] + [(r.recipients[-1], self.sentences)]
             if r.money is None:
                 continue
@@ -415,6 +450,7 @@ class FundingReader:
                             setattr(same, attr, getattr(record, attr))
                         same.date = same.date or record.date
                     same.investors = sorted(set(same.investors) | set(record.investors))
+                    same.round, same.date = same.round or record.round, same.date or record.date
                     r.records.append(same)
         return out
 
@@ -428,11 +464,15 @@ class FundingReader:
             return a.evidence.confidence <= 0.6 and bool(a.round) and a.round == b.round and same_figure
         if a.round and b.round:
             return a.round == b.round
-        return same_figure and a.round == b.round
+        # "A、B和C先后完成超十亿级融资" and later "C完成B轮融资超10亿元": one round of C
+        return same_figure
 
-    def _date(self, text: str) -> str | None:
-        """The year (and month) the sentence gives; a bare month takes the year named last."""
-        m = DATE.search(text)
+    def _date(self, text: str, pos: int) -> str | None:
+        """The year (and month) the sentence gives for the round at ``pos`` (the last date before
+        it, else the first after); a bare month takes the year named last."""
+        dates = list(DATE.finditer(text))
+        before = [d for d in dates if d.start() < pos]
+        m = before[-1] if before else dates[0] if dates else None
         if not m:
             return None
         if m.group(1):
@@ -454,15 +494,20 @@ VERB_LIST = re.compile(rf"^(?P<list>.+?)(?:等[^、]{{0,10}}?)?(?:共同|联合|
                        rf"(?:{T['lead']}|{T['follow']}|{T['listed']})")
 PARTY_LIST = re.compile(rf"(?:{T['party']})(?:阵容|名单)?[^、]{{0,4}}?(?:包括|为|是|有|涵盖|包含|分别为|分别是|还有|主要有)"
                         rf"(?P<list>.+?)(?:等[^、]*)?$")
-ITEM_PREFIX = re.compile(rf"^(?:由|包括|以及|还有|及|其中|另有|现有|原有|新老|老|新|种子轮|天使轮|[A-F]轮)*(?:{T['party']})?")
+ITEM_PREFIX = re.compile(rf"^(?:由|包括|以及|还有|及|和|与|其中|另有|现有|原有|新老|种子轮|天使轮|[A-F]轮)*(?:{T['party']})?")
 # a company's generic description, not its name: "产业平台晨星资本"
 ITEM_DESCRIPTOR = re.compile(r"^(?:[\u4e00-\u9fff]{0,2}(?:平台|机构)|子公司|产业基金)")
 ITEM_STOP = re.compile(r"[的了是在有将已被把对说要为于从向也都还就等这那其]|完成|获得|宣布|融资|轮|[\d数几十百千][万亿]|[万亿]元|家$|\d{4}|^\d|"
-                       r"^(?:多家|机构|投资机构|知名|其他|同时|继续|另外|股东|央企|国资|基金|子基金|产业基金|子公司|平台|团队|公司|企业)$")
+                       r"^(?:多家|机构|投资机构|知名|其他|同时|继续|另外|股东|央企|国资|基金|子基金|产业基金|子公司|平台|团队|公司|企业)$|"
+                       r"巨头|厂商|大厂|玩家|们$|纷纷|不断|大幅|持续|继续|资本方|投资人")
+# a sentence whose lists may name investors
+FUNDING_SENTENCE = re.compile(rf"融资|轮|{T['lead']}|跟投|参投|{T['party']}")
 SUFFIX_ONLY = re.compile(r"资本|创投|投资|基金|科技|集团|控股|资管|投控|智能|股份|银行|证券|创新|产业|科创|资产")
-NAME = r"[\u4e00-\u9fffA-Za-z0-9]{2,10}?"
-FILLER = r"宣布|已经|已|正式|近日|近期|日前|今日|今天|昨日|刚刚|又|再|再度|也|先后|相继|纷纷|均|都|成功|顺利|率先"
-RAISER_STOP = re.compile(rf"^(?:{FILLER})|(?:{FILLER})$|[我你他她它们这那哪谁该其每各此]|公司|企业|机构|团队|赛道|行业")
+NAME = r"(?:(?!公司|企业)[\u4e00-\u9fffA-Za-z0-9]){2,10}?"
+FILLER = (r"宣布|已经|已|正式|近日|近期|日前|今日|今天|昨日|刚刚|又|再|再度|也|先后|相继|纷纷|均|都|成功|顺利|率先|此前|之前|早前|曾经|曾|"
+          r"今年|去年|前年|年初|年底|年内|此次|本次|近来|于\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
+RAISER_STOP = re.compile(rf"^(?:{FILLER})|(?:{FILLER})$|[我你他她它们这那哪谁该其每各此]|公司|企业|机构|团队|赛道|行业|"
+                         r"^(?:产品|项目|平台|技术|模型|创业者|初创|市场|资本|资金|领域|本轮|此轮|该轮)")
 COMPANY_WORD = re.compile(r"公司|集团|银行|科技|控股|股份|证券|保险|石化|电信|移动|联通|汽车|电子")
 PLACE_NAME = re.compile(r"中国|美国|日本|欧洲|北京|上海|深圳|杭州|广州|香港|全球|国内|海外|[\u4e00-\u9fff]{1,3}[省市县区]")
 
@@ -473,15 +518,18 @@ def _items(body: str, base: int) -> list[tuple[int, int]]:
     for m in re.finditer(r"[^、/]+", body):
         parts = [(m.start(), m.group(0))]
         for sep in ("以及", "与", "及", "和"):
-            nxt = []
-            for a, part in parts:
-                i = part.find(sep)
-                right = part[i + len(sep):]
-                if i >= 2 and len(right) >= 2 and not SUFFIX_ONLY.fullmatch(right) and not SUFFIX_ONLY.fullmatch(part[:i]):
-                    nxt += [(a, part[:i]), (a + i + len(sep), part[i + len(sep):])]
+            done = []
+            while parts:
+                a, part = parts.pop(0)
+                cuts = [i for i in (m.start() for m in re.finditer(sep, part))
+                        if i >= 2 and len(part) - i - len(sep) >= 2
+                        and not SUFFIX_ONLY.fullmatch(part[i + len(sep):]) and not SUFFIX_ONLY.fullmatch(part[:i])]
+                if cuts:            # "A和B和C": split at the first and look at the rest again
+                    done.append((a, part[:cuts[0]]))
+                    parts.insert(0, (a + cuts[0] + len(sep), part[cuts[0] + len(sep):]))
                 else:
-                    nxt.append((a, part))
-            parts = nxt
+                    done.append((a, part))
+            parts = done
         for a, part in parts:
             pre = ITEM_PREFIX.match(part).end()
             rest, last, subs = part[pre:], 0, []
@@ -507,21 +555,31 @@ def investor_list_spans(text: str) -> list[tuple[int, int]]:
     """Items of investor lists (``由A与B联合领投``, ``投资方包括A、B和C``, ``领投方有两家：A、B``,
     ``产业方：A、B等``), as character spans."""
     out = []
+    # a parenthetical (an alias, a manager) is no list item and does not end one
+    text = PARENS.sub(lambda p: "，" * len(p.group(0)), text)
     m = LABELLED.match(text)
     if m:
         for item in LABELLED_ITEM.finditer(m.group("list")):
             lead = re.match(r"^(?:除了|还有|以及|另有|包括)?", item.group(0)).end()
             out += _items(item.group(0)[lead:], m.start("list") + item.start() + lead)
         return out
+    if not FUNDING_SENTENCE.search(text):
+        return out
     pieces = list(PIECE.finditer(text))
+    listing = False          # the piece before was a list introduced by a party word
     for k, piece in enumerate(pieces):
         body = piece.group(0)
         m = VERB_LIST.match(body) or PARTY_LIST.search(body)
+        after_party = k and set(text[pieces[k - 1].end():piece.start()]) <= set("：:，, ") and (
+            listing or text[piece.start() - 1] in "：:" and re.search(T["party"], pieces[k - 1].group(0)))
         if m:
             lst, base = m.group("list"), piece.start() + m.start("list")
-        elif k and text[piece.start() - 1] in "：:" and re.search(T["party"], pieces[k - 1].group(0)):
+            listing = m.re is PARTY_LIST
+        elif after_party and not ITEM_STOP.search(body):
             lst, base = re.sub(r"等[^、]*$", "", body), piece.start()
+            listing = True
         else:
+            listing = False
             continue
         cut = lst.rfind("由") + 1                  # "宣布完成融资由A领投": the list starts after 由
         out += _items(lst[cut:], base + cut)
@@ -529,7 +587,7 @@ def investor_list_spans(text: str) -> list[tuple[int, int]]:
 
 
 # "今日，某某科技宣布完成…融资", "A、B和C等企业相继完成…融资": the companies raising money
-RAISER = re.compile(rf"(?:^|(?<=[，,。：:；;\s的是]))(?P<list>{NAME}(?:(?:、|和|与|及){NAME})*)(?:等[^，,。]{{0,6}}?)?"
+RAISER = re.compile(rf"(?:^|(?<=[，,。：:；;\s的是])|(?<=公司)|(?<=企业)|(?<=获悉))(?P<list>{NAME}(?:(?:、|和|与|及){NAME})*)(?:等[^，,。]{{0,6}}?)?"
                     rf"(?:{FILLER})*(?:完成|获得|获|拿到|斩获|官宣)(?:了)?[^，,。]{{0,16}}?(?:融资|投资|注资)"
                     rf"|(?:领投|跟投|参投|投资|注资)(?:了)?(?P<obj>{NAME})的[^，,。]{{0,12}}?(?:融资|轮)")
 
