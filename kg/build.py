@@ -41,7 +41,7 @@ class BuildResult:
     errors: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     backend: str = ""
-    graph: Graph | None = None
+    graph: Graph = field(default_factory=Graph)
 
 
 @contextmanager

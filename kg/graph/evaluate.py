@@ -22,6 +22,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
@@ -149,19 +150,19 @@ def read_graph(g: Graph) -> System:
             sys_.type[node] = t       # the most specific class when a node has several
     for node in sys_.type:
         names = [v for p in (RDFS.label, SKOS.prefLabel, SKOS.altLabel) for v in g.objects(node, p)]
-        sys_.keys[node] = {match_key(v) for v in names}
+        sys_.keys[node] = {match_key(str(v)) for v in names}
         sys_.label[node] = str(next(iter(g.objects(node, RDFS.label)), names[0] if names else node))
     for s, p, o in g:
         if local_name(p) in PREDICATES and s in sys_.type and o in sys_.type:
             sys_.relations.add((s, local_name(p), o))
     for stmt in g.subjects(RDF.type, RDF.Statement):
-        s, p, o = (next(g.objects(stmt, x), None) for x in (RDF.subject, RDF.predicate, RDF.object))
-        if p is not None:
-            sys_.evidence.setdefault((s, local_name(p), o), []).append(_evidence_line(g, stmt))
+        subj, pred, obj = (g.value(stmt, x) for x in (RDF.subject, RDF.predicate, RDF.object))
+        if pred is not None:
+            sys_.evidence.setdefault((subj, local_name(pred), obj), []).append(_evidence_line(g, stmt))
     for node, cls in g.subject_objects(RDF.type):
         if local_name(cls) != "FundingRound":
             continue
-        props = defaultdict(list)
+        props: defaultdict[str, list[Any]] = defaultdict(list)
         for p, v in g.predicate_objects(node):
             props[local_name(p)].append(v)
         currency = str(props["currency"][0]).upper() if props.get("currency") else ""
@@ -212,7 +213,7 @@ def evaluate(graph: Graph, gold: Gold) -> dict:
             by_type[t] = prf(tp, n_sys, n_gold)
 
     # relations, as gold ids; an unaligned end stays a node of its own
-    as_gold = {}
+    as_gold: dict[tuple, tuple] = {}
     for s, p, o in sys_.relations:
         key = _pair(align.get(s, s), p, align.get(o, o))
         as_gold.setdefault(key, (s, p, o))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
@@ -101,14 +102,14 @@ def entities(g: Graph) -> dict[str, EntityRecord]:
 def facts(g: Graph, predicate: str | None = None) -> list[Fact]:
     """Every asserted relation between entities (of one ``predicate``), with the evidence of
     its ``rdf:Statement`` nodes, best first; sorted by predicate, subject and object."""
-    evidence = defaultdict(list)
+    evidence: dict[tuple[Any, Any, Any], list[EvidenceRecord]] = defaultdict(list)
     for st in g.subjects(RDF.type, RDF.Statement):
         key = (g.value(st, RDF.subject), g.value(st, RDF.predicate), g.value(st, RDF.object))
         evidence[key].append(_evidence(g, st))
     out = []
     for name in ([predicate] if predicate else PREDICATES):
-        p = AIKG[name]
-        for s, o in sorted(g.subject_objects(p)):
+        p = PREDICATES[name].iri
+        for s, o in sorted(g.subject_objects(p), key=str):
             ev = sorted(evidence.get((s, p, o), []), key=lambda e: (-e.confidence, e.doc, e.sentence, e.rule))
             out.append(Fact(str(s), name, str(o), ev))
     return out
@@ -116,7 +117,7 @@ def facts(g: Graph, predicate: str | None = None) -> list[Fact]:
 
 def rounds(g: Graph) -> list[RoundRecord]:
     out = []
-    for fr in sorted(g.subjects(RDF.type, AIKG.FundingRound)):
+    for fr in sorted(g.subjects(RDF.type, AIKG.FundingRound), key=str):
         def val(p, fr=fr):
             v = g.value(fr, p)
             return None if v is None else v.toPython()
@@ -135,8 +136,8 @@ def documents(g: Graph) -> list[DocumentRecord]:
         v = g.value(node, prop)
         return None if v is None else str(v)
     out = []
-    for d in sorted(g.subjects(RDF.type, AIKG.Document)):
-        date = g.value(d, DCTERMS.date)
+    for d in sorted(g.subjects(RDF.type, AIKG.Document), key=str):
+        date: Any = g.value(d, DCTERMS.date)
         out.append(DocumentRecord(str(d), text(d, DCTERMS.identifier) or doc_id_of(d), text(d, DCTERMS.title),
                                   text(d, DCTERMS.creator), text(d, AIKG.outlet),
                                   None if date is None else date.toPython(), text(d, SCHEMA.url)))
@@ -148,7 +149,7 @@ def find_entity(g: Graph, name: str) -> URIRef | None:
     the scorer matches), labels before aliases."""
     key = norm_key(name)
     for prop in (RDFS.label, SKOS.altLabel):
-        for node, label in sorted(g.subject_objects(prop)):
+        for node, label in sorted(g.subject_objects(prop), key=lambda nl: (str(nl[0]), str(nl[1]))):
             if norm_key(str(label)) == key and (node, RDF.type, AIKG.Document) not in g:
-                return node
+                return URIRef(str(node))
     return None

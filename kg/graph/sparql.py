@@ -87,8 +87,8 @@ def run_query(g: Graph, query: str, allow_service: bool = False) -> tuple[list[s
         return ["ask"], [(bool(res.askAnswer),)]
     if res.type != "SELECT":
         raise QueryError(f"{res.type} queries are not supported; only SELECT and ASK")
-    cols = [str(v) for v in res.vars]
-    rows = [tuple(None if v is None else v.toPython() for v in row) for row in res]
+    cols = [str(v) for v in res.vars or []]
+    rows = [tuple(None if v is None else v.toPython() for v in row) for row in res]  # type: ignore[union-attr]
     return cols, rows
 
 

@@ -110,7 +110,7 @@ class Predicate:
 
     @property
     def iri(self) -> URIRef:
-        return AIKG[self.name]
+        return getattr(AIKG, self.name)      # raises for a name the vocabulary lacks
 
     @property
     def neo4j_type(self) -> str:

@@ -7,6 +7,7 @@ Everything returns plain rows (lists of dicts) so a notebook turns them into Dat
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import networkx as nx
 from rdflib import Graph
@@ -121,7 +122,7 @@ def investor_table(rounds: list[dict], currency: str = "USD") -> list[dict]:
     """Per investor: rounds joined and the total of those rounds (investors' shares are rarely
     stated, so this is the size of the rounds they joined, not what they paid)."""
     col = f"amount_{currency.lower()}"
-    acc = defaultdict(lambda: {"rounds": 0, col: 0.0, "recipients": set()})
+    acc: defaultdict[str, dict[str, Any]] = defaultdict(lambda: {"rounds": 0, col: 0.0, "recipients": set()})
     for r in rounds:
         for inv in r["investors"]:
             acc[inv]["rounds"] += 1

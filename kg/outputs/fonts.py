@@ -29,16 +29,17 @@ def use_cjk_font(path: str | Path | None = None) -> str:
         font_manager.fontManager.addfont(str(path))
         family = font_manager.FontProperties(fname=str(path)).get_name()
     else:
-        family = _installed_candidate(font_manager)
-        if family is None:
+        found = _installed_candidate(font_manager)
+        if found is None:
             # matplotlib's font cache predates a font installed later: register system files once
             for file in font_manager.findSystemFonts():
                 if any(hint in Path(file).name.lower() for hint in FILE_HINTS):
                     font_manager.fontManager.addfont(file)
-            family = _installed_candidate(font_manager)
-        if family is None:
+            found = _installed_candidate(font_manager)
+        if found is None:
             raise MissingCJKFont("no CJK font found, Chinese labels would render as boxes: install one "
                                  "(Debian/Ubuntu: apt-get install fonts-noto-cjk) or pass --font FILE")
+        family = found
     matplotlib.rcParams["font.family"] = "sans-serif"
     matplotlib.rcParams["font.sans-serif"] = [family, "DejaVu Sans"]
     matplotlib.rcParams["axes.unicode_minus"] = False   # CJK fonts often lack U+2212

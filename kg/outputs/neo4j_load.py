@@ -172,7 +172,7 @@ class Target:
     timeout: float = 10.0       # seconds to connect; transient failures are retried for 3x this
 
     @classmethod
-    def from_env(cls, **overrides) -> "Target":
+    def from_env(cls, **overrides) -> Target:
         t = cls(os.environ.get("NEO4J_URI", cls.uri), os.environ.get("NEO4J_USER", cls.user),
                 os.environ.get("NEO4J_PASSWORD", cls.password), os.environ.get("NEO4J_DATABASE", cls.database))
         if os.environ.get("NEO4J_TIMEOUT"):

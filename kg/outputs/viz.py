@@ -60,8 +60,8 @@ def _component_layout(sub, radius: float) -> dict:
         return {next(iter(sub)): (0.0, 0.0)}
     sizes = {n: 1.0 + 0.3 * sub.degree(n) for n in sub}
     # ForceAtlas2 is quadratic per iteration: fewer iterations keep a 1,000-node component under ~10 s
-    raw = nx.forceatlas2_layout(sub, max_iter=600 if len(sub) < 300 else 200, scaling_ratio=4.0, gravity=1.0, node_size=sizes,
-                                seed=LAYOUT_SEED)
+    raw = nx.forceatlas2_layout(sub, max_iter=600 if len(sub) < 300 else 200, scaling_ratio=4.0, gravity=1.0,
+                                node_size=sizes, seed=LAYOUT_SEED)
     xs = [p[0] for p in raw.values()]
     ys = [p[1] for p in raw.values()]
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
@@ -177,7 +177,8 @@ def network_html(G, title: str, evidence: dict | None = None, height: str = "760
                   bgcolor="#ffffff", heading="")
     degree = dict(G.degree())
     for n, d in G.nodes(data=True):
-        tip = f"{d['name']}\n{d['type']}" + (f"\naliases: {d['aliases'].replace('|', ', ')}" if d.get("aliases") else "")
+        aliases = f"\naliases: {d['aliases'].replace('|', ', ')}" if d.get("aliases") else ""
+        tip = f"{d['name']}\n{d['type']}{aliases}"
         net.add_node(n, label=d["name"], title=tip, color=TYPE_COLORS.get(d["type"], "#333"),
                      size=10 + 4 * degree[n], font={"size": 22})
     for u, v, pred in _edge_list(G):
@@ -187,7 +188,8 @@ def network_html(G, title: str, evidence: dict | None = None, height: str = "760
     page = _CDN_TAG.sub("", net.generate_html())
     legend = " ".join(f'<span style="color:{c}">&#9679; {t}</span>' for t, c in TYPE_COLORS.items()
                       if any(d["type"] == t for _, d in G.nodes(data=True)))
-    header = f'<h3 style="font-family:sans-serif">{html.escape(title)}</h3><p style="font-family:sans-serif">{legend}</p>'
+    header = (f'<h3 style="font-family:sans-serif">{html.escape(title)}</h3>'
+              f'<p style="font-family:sans-serif">{legend}</p>')
     return page.replace("<body>", "<body>\n" + header, 1)
 
 
@@ -201,7 +203,7 @@ def competition_figure(C):
 
 def best_evidence(edges) -> dict:
     """(subject IRI, predicate, object IRI) -> the most confident evidence sentence, for tooltips."""
-    best = {}
+    best: dict[tuple[str, str, str], tuple[float, str]] = {}
     for e in edges:
         key = (e.subject_iri, e.predicate, e.object_iri)
         if key not in best or e.confidence > best[key][0]:
@@ -212,7 +214,8 @@ def best_evidence(edges) -> dict:
 def in_notebook(page: str, height: int = 780):
     """Show a full HTML page inside a notebook cell (an iframe, so its scripts run in isolation)."""
     from IPython.display import HTML
-    return HTML(f'<div><iframe srcdoc="{html.escape(page)}" style="width:100%;height:{height}px;border:0"></iframe></div>')
+    return HTML(f'<div><iframe srcdoc="{html.escape(page)}" '
+                f'style="width:100%;height:{height}px;border:0"></iframe></div>')
 
 
 def displacy_options() -> dict:
@@ -222,7 +225,8 @@ def displacy_options() -> dict:
 def mentions_html(text: str, mentions: list[dict], title: str, page: bool = True) -> str:
     """The document with its final mentions highlighted by class (displacy's entity style)."""
     from spacy import displacy
-    ents = [{"start": m["start"], "end": m["end"], "label": m["label"]} for m in sorted(mentions, key=lambda m: m["start"])]
+    ents = [{"start": m["start"], "end": m["end"], "label": m["label"]}
+            for m in sorted(mentions, key=lambda m: m["start"])]
     # displacy escapes the text but puts the title into the page as it is: a manifest title
     # would run as markup
     return displacy.render({"text": text, "ents": ents, "title": html.escape(title)}, style="ent", manual=True,
@@ -241,10 +245,11 @@ def funding_figure(rounds: list[dict], investors: list[dict], currency: str, rat
     values = [r[col] / 1e6 for r in rounds]
     bars = top.barh(labels, values, color=[TYPE_COLORS["Company"]] * len(rounds),
                     edgecolor="white")
-    for bar, r in zip(bars, rounds):
+    for bar, r in zip(bars, rounds, strict=True):
         if r["approximate"]:
             bar.set_hatch("//")
-        top.annotate(f" {r['as_written']} ({r['currency']})" + (f" ← {', '.join(r['investors'])}" if r["investors"] else ""),
+        who = f" ← {', '.join(r['investors'])}" if r["investors"] else ""
+        top.annotate(f" {r['as_written']} ({r['currency']}){who}",
                      (bar.get_width(), bar.get_y() + bar.get_height() / 2), va="center", fontsize=10)
     top.invert_yaxis()
     top.set_xlabel(f"million {currency}")
@@ -254,7 +259,7 @@ def funding_figure(rounds: list[dict], investors: list[dict], currency: str, rat
         tot = f"rounds_total_{currency.lower()}"
         ib = bottom.barh([i["investor"] for i in investors], [i[tot] / 1e6 for i in investors],
                          color=TYPE_COLORS["InvestmentFirm"])
-        for bar, i in zip(ib, investors):
+        for bar, i in zip(ib, investors, strict=True):
             bottom.annotate(f" {i['rounds']} round(s): {i['recipients']}",
                             (bar.get_width(), bar.get_y() + bar.get_height() / 2), va="center", fontsize=10)
         bottom.invert_yaxis()
@@ -271,7 +276,8 @@ def funding_figure(rounds: list[dict], investors: list[dict], currency: str, rat
 
 def read_extractions(path: Path) -> tuple[dict, dict]:
     """From extractions.jsonl: documents by id (with their normalized text) and mentions by doc."""
-    docs, mentions = {}, {}
+    docs: dict[str, dict] = {}
+    mentions: dict[str, list] = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
             rec = json.loads(line)
@@ -325,11 +331,12 @@ def write_all(g, ttl: Path, out: Path, rates=None, currency: str = "USD", font: 
     use_cjk_font(font)
     rates = rates or Rates()
     out = Path(out)
-    files = {}
+    files: dict[Path, str | bytes] = {}
     G = analysis.entity_network(g)
     tips = best_evidence(evidence_edges(g))
     files[out / "industry.html"] = network_html(G, "AI industry graph", tips)
-    files[out / "industry.png"] = png_bytes(network_figure(G, "AI industry graph: entities by class, relations by predicate"))
+    files[out / "industry.png"] = png_bytes(
+        network_figure(G, "AI industry graph: entities by class, relations by predicate"))
     files[out / "centrality.csv"] = csv_text(analysis.centrality_table(G))
     files[out / "communities.csv"] = csv_text(analysis.community_table(G))
     C = analysis.competition_network(g)
