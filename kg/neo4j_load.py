@@ -172,6 +172,7 @@ def write_favorites_zip(path) -> Path:
             z.writestr(f"aikg/{f.name}", f.read_text(encoding="utf-8"))
     return path
 
+
 def check_uri(uri: str) -> None:
     """A malformed or non-Bolt URI is refused before the driver sees it (the driver would
     ask for aiohttp on http://, or wrap an out-of-range port onto another one)."""
@@ -386,5 +387,7 @@ def target_from_args(a) -> Target:
 
 
 def load_from_args(a, ttl) -> int:
+    if a.batch_size < 1:
+        raise LoadError(f"--batch-size must be at least 1, not {a.batch_size}")
     print(load_ttl(ttl, target_from_args(a), wipe=a.wipe, batch_size=a.batch_size))
     return 0
