@@ -51,7 +51,7 @@ neo4j-test-server: $(NEO4J_TEST_SERVER)
 
 # the saved Cypher queries as a zip to drop on Neo4j Browser (it becomes the favorites folder "aikg")
 browser-favorites: $(VENV)/.core
-	$(BIN)/python -c "from kg.neo4j_load import write_favorites_zip as w; print(w('out/aikg-favorites.zip'))"
+	$(BIN)/python -c "from kg.outputs.neo4j_load import write_favorites_zip as w; print(w('out/aikg-favorites.zip'))"
 
 $(VENV)/.lab: $(VENV)/.core
 	$(BIN)/pip install -q -e '.[notebooks]'

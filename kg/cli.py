@@ -47,7 +47,9 @@ def target_from_args(a):
 
 
 def load_from_args(a, ttl) -> int:
-    from .outputs.neo4j_load import load_ttl
+    from .outputs.neo4j_load import LoadError, load_ttl
+    if a.batch_size < 1:
+        raise LoadError(f"--batch-size must be at least 1, not {a.batch_size}")
     print(load_ttl(ttl, target_from_args(a), wipe=a.wipe, batch_size=a.batch_size))
     return 0
 

@@ -348,9 +348,11 @@ def test_build_checks_the_uri_before_the_work(tmp_path, kg_here):
     assert not out.exists()
 
 
-def test_bad_timeout_is_one_clear_line(corpus_ttl, kg_load_here):
+def test_bad_timeout_and_batch_size_are_one_clear_line(corpus_ttl, kg_load_here):
     r = kg_load_here(corpus_ttl, "--password", "x", env={"NEO4J_TIMEOUT": "soon"})
     _assert_one_clear_line(r, "NEO4J_TIMEOUT='soon' is not a number of seconds")
+    _assert_one_clear_line(kg_load_here(corpus_ttl, "--timeout", "0"), "positive number of seconds")
+    _assert_one_clear_line(kg_load_here(corpus_ttl, "--batch-size", "0"), "--batch-size must be at least 1")
 
 
 def test_a_server_that_never_answers_times_out_as_configured(corpus_ttl, kg_load_here):

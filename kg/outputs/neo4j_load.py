@@ -137,6 +137,7 @@ def write_favorites_zip(path) -> Path:
             z.writestr(f"aikg/{f.name}", f.read_text(encoding="utf-8"))
     return path
 
+
 def check_uri(uri: str) -> None:
     """A malformed or non-Bolt URI is refused before the driver sees it (the driver would
     ask for aiohttp on http://, or wrap an out-of-range port onto another one)."""
