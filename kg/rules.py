@@ -212,8 +212,10 @@ def hire(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 def owner_name(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """A model or product named with its owner in front: "⟦C0⟧⟦M1⟧" (Google Gemini), "⟦C0⟧的⟦M1⟧",
     "⟦C0⟧旗下的⟦R1⟧", "⟦C0⟧自研的大模型⟦M1⟧"."""
-    pattern = (rf"{ph(rule.subject, 's')}(?:\s?|{alt(rule.triggers)}(?:大模型|模型|产品|芯片|系列)?[:：]?){ph(rule.object, 'o')}")
-    yield from _pairs(rule, ctx, pattern, list_objects=True)
+    glued = rf"{ph(rule.subject, 's')}\s?{ph(rule.object, 'o')}"
+    linked = rf"{ph(rule.subject, 's')}{alt(rule.triggers)}(?:大模型|模型|产品|芯片|系列)?[:：]?{ph(rule.object, 'o')}"
+    yield from _pairs(rule, ctx, glued)         # "⟦C0⟧ ⟦M1⟧和⟦M2⟧": the owner names the first model only
+    yield from _pairs(rule, ctx, linked, list_objects=True)
 
 
 def examples(rule: Rule, ctx: Ctx) -> Iterator[Match]:
