@@ -450,8 +450,9 @@ RULES: list[Rule] = [
       "远山汽车已经完成DeepSeek全系列模型的接入工作。", ("远山汽车", "uses", "DeepSeek")),
     R("uses-deployed-on", "uses", ADOPTER, "M", ("部署", "运行", "搭载", "适配", "跑通"), 0.7, deploy_on,
       "远山科技已在天玑9300芯片上部署通义千问。", ("天玑9300", "uses", "通义千问")),
-    R("uses-with-model", "uses", ADOPTER, "M", ("合作", "融合", "适配"), 0.7, pair_with,
+    R("uses-with-model", "uses", "[CIULDGRM]", "M", ("合作", "融合", "适配"), 0.7, pair_with,
       "远山汽车还与通义千问展开合作。", ("远山汽车", "uses", "通义千问")),
+    # (a model that takes up another speaks for its maker: relations.py hands the fact to the developer)
     # partnership
     R("partnersWith", "partnersWith", ORG, ORG, lx.PARTNER_WORDS, 0.8, pair_with,
       "青禾智能与华为达成战略合作。", ("华为", "partnersWith", "青禾智能")),

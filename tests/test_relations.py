@@ -149,3 +149,16 @@ def test_adopters_listed_after_the_model_they_take_up(extract):
 def test_a_model_is_no_adopter_of_an_ordinary_company(extract):
     _, triples, _, _ = extract("星河科技采用了英伟达的芯片。")
     assert not any(p == "uses" for _, p, _ in triples)
+
+
+def test_a_model_that_takes_up_another_speaks_for_its_maker(extract):
+    _, triples, _, _ = extract("远舟汽车宣布其自主研发的星河大模型已与DeepSeek-R1完成技术融合。")
+    assert ("远舟汽车", "developed", "星河大模型") in triples
+    assert ("远舟汽车", "uses", "DeepSeek-R1") in triples
+    assert not any(s == "星河大模型" and p == "uses" for s, p, _ in triples)
+
+
+def test_a_brand_named_after_the_word_for_brand(extract):
+    entities, triples, _, _ = extract("远舟汽车以高端品牌青岚为载体,引入DeepSeek大模型。")
+    assert entities["青岚"].type == "Company"
+    assert ("青岚", "uses", "DeepSeek") in triples
