@@ -41,7 +41,7 @@ NOT_PERSON = re.compile(r"[\dA-Za-z]{1}$|^(老板|总理|主席|大佬|同学|�
 
 # "通义千问3", "Llama 2", "GLM-4.5", "Qwen-VL": a KB model family with a version or variant is a
 # member of that family, an entity of its own (not parameter counts: "通义千问18亿")
-VERSION_TAIL = re.compile(r"^(?:[-. ]?V?\d+(?:\.\d+)*(?![\d.])[A-Za-z]?(?![亿万千百个年月日元%])(?:-[A-Za-z]+)*|-[A-Za-z]+(?:-[A-Za-z0-9]+)*)")
+VERSION_TAIL = re.compile(r"^(?:[-. ]?[A-Z]?\d+(?:\.\d+)*(?![\d.])[A-Za-z]?(?![亿万千百个年月日元%])(?:-[A-Za-z]+)*|-[A-Za-z]+(?:-[A-Za-z0-9]+)*)")
 # "vivo X100", "DeepSeek V3": a maker's name with a model code is a product (a model when the
 # maker is known for models)
 MODEL_CODE = re.compile(r"^\s?[A-Z]{1,2}\d+(?:\.\d+)?[A-Za-z]?(?:\s(?:Pro|Max|Ultra|Plus|Lite|Mini))?(?![A-Za-z0-9])")

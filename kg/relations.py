@@ -165,9 +165,10 @@ class RelationExtractor:
                 continue
             for pm in rx.finditer(sent.text):
                 a = sent.start + pm.start()
-                if rx is ORG_PRONOUN and pm.group(0) == "其":
-                    # "⟦C0⟧率先宣布其自研的…": 其 is the organization just named
-                    near = [s for s in slots if s.end <= a and a - s.end <= 8 and s.label in ("Company", "ResearchLab")]
+                if rx is ORG_PRONOUN:
+                    # "⟦C0⟧率先宣布其自研的…", "⟦C0⟧CEO⟦P1⟧称，公司将…": the organization just named
+                    near = [s for s in slots if s.end <= a and s.label in ("Company", "ResearchLab")
+                            and (pm.group(0) != "其" or a - s.end <= 8)]
                     if near:
                         who, label = near[-1].key, near[-1].label
                 if not any(x <= a < y for x, y in taken):

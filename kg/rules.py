@@ -303,6 +303,7 @@ def zero_subject(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     pattern = _rx(rf"(?:^|[，,；;])(?:在(?P<during>{ph(ORG)})(?:工作|任职)?期间)?(?:随后|后来|之后|毕业后|并且?|又|再|还|曾|先后|前后|亲自|转而|早年|于是)*"
                   rf"(?:(?P<found>(?:{alt(lx.FOUND_ADVERBS)})?{alt(lx.FOUND_VERBS)}(?:了)?){NEAR}{ph(ORG, 'o')}"
                   rf"|(?P<join>{alt(lx.JOIN_VERBS)})(?:了)?{ph_list(ORG, 'oj')}"
+                  rf"|在{ph(ORG, 'oa')}[^，,。；;⟦⟧]{{0,6}}?(?:担任|任职|工作|任)"
                   rf"|(?:{TAKE_ROLE})(?:了)?\s*{ph(ORG, 'o2')}{QUALIFIER}\s*(?P<roles>{ROLES}))")
     for m in pattern.finditer(ctx.tagged):
         before = [x for x in ctx.all(ctx.tagged[:m.start()]) if x.label == "Person"]
@@ -312,6 +313,9 @@ def zero_subject(rule: Rule, ctx: Ctx) -> Iterator[Match]:
             continue
         if m.group("during"):
             yield who, ctx.slot(m.group("during")), "worksFor"
+        if m.group("oa"):
+            yield who, ctx.slot(m.group("oa")), "worksFor"
+            continue
         if m.group("join"):
             for o in ctx.all(m.group("oj")):
                 yield who, o, "worksFor"
@@ -369,7 +373,7 @@ def rivals(rule: Rule, ctx: Ctx) -> Iterator[Match]:
             if len(between) > 25 or ("⟦P" in between and a.group(1) != "P"):
                 continue
             listed = re.fullmatch(r"(?:(?:、|和|与|跟|同|及|以及|对)⟦[A-Z]\d+⟧)*(?:、|和|与|跟|同|及|以及|对)", between)
-            clause = re.split(r"[，,。；;]", text[b.end():])[0][:20]
+            clause = re.split(r"[，,。；;]", text[b.end():])[0][:30]
             if words.search(between) or (listed and words.search(clause)):
                 yield ctx.slot(a.group(0)), ctx.slot(b.group(0)), rule.predicate
 

@@ -162,3 +162,20 @@ def test_a_brand_named_after_the_word_for_brand(extract):
     entities, triples, _, _ = extract("远舟汽车以高端品牌青岚为载体,引入DeepSeek大模型。")
     assert entities["青岚"].type == "Company"
     assert ("青岚", "uses", "DeepSeek") in triples
+
+
+def test_company_pronoun_is_the_organization_named_in_the_same_sentence(extract):
+    _, triples, _, _ = extract("百度发布了新模型。智谱AI CEO张鹏称，公司将与华为达成战略合作。")
+    assert ("华为", "partnersWith", "智谱AI") in triples or ("智谱AI", "partnersWith", "华为") in triples
+    assert not any(p == "partnersWith" and "百度" in (s, o) for s, p, o in triples)
+
+
+def test_rivals_listed_together_before_the_word_for_rivalry(extract):
+    _, triples, _, _ = extract("业内认为，百度、阿里、腾讯三家正在大模型赛道上展开激烈竞争。")
+    comp = {frozenset((s, o)) for s, p, o in triples if p == "competesWith"}
+    assert {frozenset(("百度", "阿里")), frozenset(("百度", "腾讯")), frozenset(("阿里", "腾讯"))} <= comp
+
+
+def test_a_clause_at_an_organization_continues_the_persons_story(extract):
+    _, triples, _, _ = extract("孙卫东毕业于浙江大学，曾在微软亚洲研究院担任研究员。")
+    assert {("孙卫东", "educatedAt", "浙江大学"), ("孙卫东", "worksFor", "微软亚洲研究院")} <= triples
