@@ -251,6 +251,13 @@ def pair_with(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     yield from _pairs(rule, ctx, pattern)
 
 
+def pair_announced(rule: Rule, ctx: Ctx) -> Iterator[Match]:
+    """S's spokesman announces a pact: "⟦C0⟧CEO⟦P1⟧宣布，将与⟦C2⟧携手打造…" (people may stand between)."""
+    pattern = (rf"{ph(rule.subject, 's')}(?:[^。⟦⟧]|⟦P\d+⟧){{0,30}}?(?:宣布|表示|称|透露)[^。⟦⟧]{{0,8}}?(?:与|和|同|跟)"
+               rf"{ph(rule.object, 'o')}{GAP}{alt(rule.triggers)}")
+    yield from _pairs(rule, ctx, pattern)
+
+
 def join_then_role(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """S 加入 O 并担任 role: the role is held at the organization joined."""
     pattern = (rf"{ph(rule.subject, 's')}{PAREN}{GAP}{alt(lx.JOIN_VERBS)}(?:了)?{ph(rule.object, 'o')}[^。⟦⟧]{{0,3}}?"
@@ -300,12 +307,20 @@ def role_after_person(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 def zero_subject(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """A clause without its own subject continues the last person's story:
     "…，随后又创立了⟦C1⟧", "…，曾担任⟦C1⟧的研究员", "…，转而加入⟦C1⟧"."""
-    pattern = _rx(rf"(?:^|[，,；;])(?:在(?P<during>{ph(ORG)})(?:工作|任职)?期间)?(?:随后|后来|之后|毕业后|并且?|又|再|还|曾|先后|前后|亲自|转而|早年|于是)*"
+    pattern = _rx(rf"(?:^|[，,；;])(?:在(?P<during>{ph(ORG)})(?:工作|任职)?期间)?(?:随后|后来|之后|毕业后|并且?|又|再|还|曾|先后|前后|亲自|转而|早年|于是|后|今年|去年|此前|近日|同年|随即|也|已|正式)*"
                   rf"(?:(?P<found>(?:{alt(lx.FOUND_ADVERBS)})?{alt(lx.FOUND_VERBS)}(?:了)?){NEAR}{ph(ORG, 'o')}"
                   rf"|(?P<join>{alt(lx.JOIN_VERBS)})(?:了)?{ph_list(ORG, 'oj')}"
                   rf"|在{ph(ORG, 'oa')}[^，,。；;⟦⟧]{{0,6}}?(?:担任|任职|工作|任)"
+                  rf"|(?:在|赴|前往|进入|到){ph('U', 'ou')}[^，,。；;⟦⟧]{{0,6}}?{alt(lx.STUDY_NOUNS)}"
+                  rf"|(?P<launch>{alt(lx.LAUNCH_VERBS)})(?:了)?[^，,。；;⟦⟧]{{0,12}}?{ph(MOD, 'om')}"
                   rf"|(?:{TAKE_ROLE})(?:了)?\s*{ph(ORG, 'o2')}{QUALIFIER}\s*(?P<roles>{ROLES}))")
     for m in pattern.finditer(ctx.tagged):
+        if m.group("launch"):
+            # the maker is the organization the sentence opened with: "⟦C0⟧由…创办，今年推出首款模型⟦M1⟧"
+            makers = [x for x in ctx.all(ctx.tagged[:m.start()]) if KIND[x.label] in "CILG"]
+            if makers and ctx.tagged.startswith(f"⟦{KIND[makers[0].label]}"):
+                yield makers[0], ctx.slot(m.group("om")), "developed"
+            continue
         before = [x for x in ctx.all(ctx.tagged[:m.start()]) if x.label == "Person"]
         who = before[-1] if before else (Slot(ctx.context_person, "Person", 0, 0, virtual=True)
                                          if ctx.context_person else None)
@@ -313,6 +328,9 @@ def zero_subject(rule: Rule, ctx: Ctx) -> Iterator[Match]:
             continue
         if m.group("during"):
             yield who, ctx.slot(m.group("during")), "worksFor"
+        if m.group("ou"):
+            yield who, ctx.slot(m.group("ou")), "educatedAt"
+            continue
         if m.group("oa"):
             yield who, ctx.slot(m.group("oa")), "worksFor"
             continue
@@ -460,6 +478,8 @@ RULES: list[Rule] = [
     # partnership
     R("partnersWith", "partnersWith", ORG, ORG, lx.PARTNER_WORDS, 0.8, pair_with,
       "青禾智能与华为达成战略合作。", ("华为", "partnersWith", "青禾智能")),
+    R("partnersWith-announced", "partnersWith", ORG, ORG, lx.PARTNER_WORDS, 0.7, pair_announced,
+      "英伟达CEO黄仁勋宣布，将与鸿海携手建设AI工厂。", ("英伟达", "partnersWith", "鸿海")),
     # competition
     R("compete-pair", "competesWith", "[A-Z]", "[A-Z]", lx.COMPETE_WORDS, 0.8, rivals,
       "在大模型市场上，百度与阿里巴巴展开激烈竞争。", ("百度", "competesWith", "阿里巴巴")),

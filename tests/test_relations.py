@@ -179,3 +179,12 @@ def test_rivals_listed_together_before_the_word_for_rivalry(extract):
 def test_a_clause_at_an_organization_continues_the_persons_story(extract):
     _, triples, _, _ = extract("孙卫东毕业于浙江大学，曾在微软亚洲研究院担任研究员。")
     assert {("孙卫东", "educatedAt", "浙江大学"), ("孙卫东", "worksFor", "微软亚洲研究院")} <= triples
+
+
+def test_traditional_script_moves_founders_and_launches(extract):
+    entities, triples, _, _ = extract("前微軟研究員林志遠已加入新創公司星環智能。林志遠畢業於浙江大學，後赴史丹佛大學攻讀博士。"
+                                      "星環智能由王大明與李小華於2022年共同創辦，今年推出首款模型StarRing-7B。")
+    assert "新创" not in entities and "新创公司星环智能" not in entities
+    assert {("林志远", "worksFor", "星环智能"), ("林志远", "worksFor", "微软"), ("林志远", "educatedAt", "史丹佛大学"),
+            ("王大明", "founded", "星环智能"), ("李小华", "founded", "星环智能"),
+            ("星环智能", "developed", "StarRing-7B")} <= triples
