@@ -76,7 +76,7 @@ LATIN_MODEL = re.compile(rf"(?:(?:{MODEL_KIND})[:：\s]?|(?:发布|推出|开源
                          rf"(?:[^，,。；;A-Za-z]{{0,12}}?(?:{MODEL_KIND})[:：\s]?)?)"
                          rf"(?P<name>{_VERSIONED}|[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?)(?![A-Za-z0-9])"
                          rf"|(?<![A-Za-z0-9\-.])(?P<name2>{_VERSIONED})(?=\s?(?:{MODEL_KIND}|版本?))")
-_MODIFIER = "代款种新最基座通用主力旗舰多模态开闭源端侧语言视觉音频推理首个国内外高端智能统一全"
+_MODIFIER = "代款种新最基座通用主力旗舰多模态开闭源端侧语言视觉音频推理首个国内外"
 # "上线新产品Zeta", "推出应用Lumo": a Latin name right after the word for a product
 PRODUCT_AFTER_KIND = re.compile(r"(?:新产品|产品|应用|App|APP|平台|工具|助手)[:：]?\s?(?P<name>[A-Za-z][A-Za-z0-9\-.]*[A-Za-z0-9])(?![A-Za-z0-9])")
 NOT_PERSON = re.compile(r"小编|编辑部|记者|本报|网友|官方")
@@ -92,10 +92,10 @@ GLOSSED_COMPANY = re.compile(r"(?:^|(?<=[，,。：:；;\s“]))(?P<name>(?:(?![
 PERSON_GLOSSED = re.compile(rf"(?:^|(?<=[，,。：:；;\s“、和与及]))(?P<name>(?:(?![{_STOP}])[\u4e00-\u9fff]){{2,3}})"
                             rf"[（(](?:前|原|现任?)?[^（）()。，,]{{1,12}}?(?:{ROLE})[）)]")
 # "以高端品牌远舟为载体", "子品牌青岚的车型": a brand named right after the word for brand
-BRAND = re.compile(rf"(?:品牌|子品牌)(?P<name>(?:(?![{_STOP}{_MODIFIER}])[\u4e00-\u9fff]){{2,4}}?)(?=为|的|[，,、。]|和|与|旗下)")
+BRAND = re.compile(rf"(?:品牌|子品牌)(?!高端|新能源|自主|旗下|全新)(?P<name>(?:(?![{_STOP}{_MODIFIER}])[\u4e00-\u9fff]){{2,4}}?)(?=为|的|[，,、。]|和|与|旗下)")
 # "打造更智能的雄鹰座舱系统": a named system or platform a maker builds
 BUILT_PRODUCT = re.compile(rf"(?:打造|推出|发布|上线)(?:了)?(?:更智能的|全新的?|一款|新一代的?|自研的)?"
-                           rf"(?P<name>(?:(?![{_STOP}{_MODIFIER}])[\u4e00-\u9fff]){{2,3}}(?:座舱系统|操作系统|座舱|系统|平台|助手))")
+                           rf"(?P<name>(?!智能|全新|统一|开放)(?:(?![{_STOP}{_MODIFIER}])[\u4e00-\u9fff]){{2,3}}(?:座舱系统|操作系统|座舱|系统|平台|助手))")
 # "自研的星河大模型", "发布了天工大模型": a Chinese name the text gives a model
 CN_MODEL = re.compile(rf"(?:自研|自主研发|研发|发布|推出|开源|打造|训练)(?:了|的)?(?:全新的?|新一代|最新的?)?"
                       rf"(?P<name>(?:(?![{_STOP}{_MODIFIER}])[\u4e00-\u9fff]){{2,4}}(?:大模型))")

@@ -355,7 +355,8 @@ def bare_title(rule: Rule, ctx: Ctx) -> Iterator[Match]:
                 continue            # "⟦U0⟧教授、系主任⟦P1⟧": an apposition with its own organization
             # an organization named before in the same sentence, else the one in focus
             here = [x for x in ctx.all(ctx.tagged[:m.start()]) if x.label in ("Company", "ResearchLab")]
-            org = here[-1] if here else ctx.focus_org
+            # 该公司 resolved in this very sentence is as good as the name
+            org = Slot(here[-1].key, here[-1].label, here[-1].start, here[-1].end) if here else ctx.focus_org
             if org is None:
                 continue
             for s in ctx.all(m.group("s")):
