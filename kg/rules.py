@@ -52,6 +52,9 @@ ROLE = rf"(?:{FOUNDER}|{CEO}|{OTHER_ROLE})"
 ROLES = rf"{ROLE}(?:(?:兼|、|和|与|及|&|/)?{ROLE})*"
 DEGREE = alt(lx.DEGREES)
 TAKE_ROLE = alt(lx.TAKE_ROLE_VERBS)
+# what may open a clause that continues the last subject ("，随后又创立了…", "，今年推出…")
+ZERO_LEAD = ("随后", "后来", "之后", "毕业后", "并", "并且", "又", "再", "还", "曾", "先后", "前后", "亲自", "转而", "早年",
+             "于是", "后", "今年", "去年", "此前", "近日", "同年", "随即", "也", "已", "正式")
 ADVERBS = alt(("曾", "现", "已", "则", "还", "又", "也", "先后", "前后", "曾经", "目前", "正式", "同时", "将", "已经", "此次"))
 
 
@@ -307,20 +310,14 @@ def role_after_person(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 def zero_subject(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """A clause without its own subject continues the last person's story:
     "…，随后又创立了⟦C1⟧", "…，曾担任⟦C1⟧的研究员", "…，转而加入⟦C1⟧"."""
-    pattern = _rx(rf"(?:^|[，,；;])(?:在(?P<during>{ph(ORG)})(?:工作|任职)?期间)?(?:随后|后来|之后|毕业后|并且?|又|再|还|曾|先后|前后|亲自|转而|早年|于是|后|今年|去年|此前|近日|同年|随即|也|已|正式)*"
+    pattern = _rx(rf"(?:^|[，,；;])(?:在(?P<during>{ph(ORG)})(?:工作|任职)?期间)?(?:{alt(ZERO_LEAD)})*"
                   rf"(?:(?P<found>(?:{alt(lx.FOUND_ADVERBS)})?{alt(lx.FOUND_VERBS)}(?:了)?){NEAR}{ph(ORG, 'o')}"
                   rf"|(?P<join>{alt(lx.JOIN_VERBS)})(?:了)?{ph_list(ORG, 'oj')}"
                   rf"|在{ph(ORG, 'oa')}[^，,。；;⟦⟧]{{0,6}}?(?:担任|任职|工作|任)"
                   rf"|(?:在|赴|前往|进入|到){ph('U', 'ou')}[^，,。；;⟦⟧]{{0,6}}?{alt(lx.STUDY_NOUNS)}"
-                  rf"|(?P<launch>{alt(lx.LAUNCH_VERBS)})(?:了)?[^，,。；;⟦⟧]{{0,12}}?{ph(MOD, 'om')}"
+
                   rf"|(?:{TAKE_ROLE})(?:了)?\s*{ph(ORG, 'o2')}{QUALIFIER}\s*(?P<roles>{ROLES}))")
     for m in pattern.finditer(ctx.tagged):
-        if m.group("launch"):
-            # the maker is the organization the sentence opened with: "⟦C0⟧由…创办，今年推出首款模型⟦M1⟧"
-            makers = [x for x in ctx.all(ctx.tagged[:m.start()]) if KIND[x.label] in "CILG"]
-            if makers and ctx.tagged.startswith(f"⟦{KIND[makers[0].label]}"):
-                yield makers[0], ctx.slot(m.group("om")), "developed"
-            continue
         before = [x for x in ctx.all(ctx.tagged[:m.start()]) if x.label == "Person"]
         who = before[-1] if before else (Slot(ctx.context_person, "Person", 0, 0, virtual=True)
                                          if ctx.context_person else None)
@@ -341,6 +338,23 @@ def zero_subject(rule: Rule, ctx: Ctx) -> Iterator[Match]:
         org = ctx.slot(m.group("o") or m.group("o2"))
         for pred in (["founded"] if m.group("found") else role_predicates(m.group("roles") or "")):
             yield who, org, pred
+
+
+def topic_continues(rule: Rule, ctx: Ctx) -> Iterator[Match]:
+    """A clause without its own subject continues the organization the sentence opened with:
+    "⟦C0⟧由…创办，今年推出首款模型⟦M1⟧", "⟦C0⟧宣布…，还与⟦M1⟧、⟦M2⟧等大模型合作"."""
+    if not re.match(r"⟦[CILG]\d+⟧", ctx.tagged):
+        return
+    topic = ctx.slots[int(re.match(r"⟦[A-Z](\d+)⟧", ctx.tagged).group(1))]
+    verbs = alt(rule.triggers)
+    head = rf"[，,；;](?:{alt(ZERO_LEAD)})*(?:强调|宣布|表示|计划)?"
+    shapes = (rf"{head}{verbs}(?:了)?[^，,。；;⟦⟧]{{0,12}}?{ph_list(rule.object, 'o')}",
+              rf"{head}(?:与|和){ph_list(rule.object, 'o')}[^，,。；;⟦⟧]{{0,8}}?{verbs}")
+    for shape in shapes[:1] if rule.predicate == "developed" else shapes[1:]:
+        for m in _rx(shape).finditer(ctx.tagged):
+            for o in ctx.all(m.group("o")):
+                if re.fullmatch(rule.object, KIND[o.label]):
+                    yield topic, o, rule.predicate
 
 
 def bare_title(rule: Rule, ctx: Ctx) -> Iterator[Match]:
@@ -439,6 +453,10 @@ RULES: list[Rule] = [
       "孙卫东，现任青禾智能首席技术官。", ("孙卫东", "worksFor", "青禾智能")),
     R("zero-subject", "worksFor", PER, ORG, (), 0.75, zero_subject,
       "2018年孙卫东离开百度，随后又创立了青禾智能。", ("孙卫东", "founded", "青禾智能")),
+    R("topic-launch", "developed", MAKER, MOD, lx.LAUNCH_VERBS, 0.75, topic_continues,
+      "星河科技成立于2021年，今年推出首款模型Nova-7B。", ("星河科技", "developed", "Nova-7B")),
+    R("topic-adoption", "uses", MAKER, "M", ("合作", "融合", "适配"), 0.75, topic_continues,
+      "远舟汽车宣布升级座舱，还与豆包、通义千问等大模型合作。", ("远舟汽车", "uses", "豆包")),
     R("title-in-focus", "worksFor", PER, ORG, (), 0.6, bare_title,
       "青禾智能今年扩张很快。首席科学家孙卫东表示明年还要招人。", ("孙卫东", "worksFor", "青禾智能")),
     # education
