@@ -196,6 +196,11 @@ def extract_mentions(doc: Doc, sentence: Sentence) -> list[Mention]:
     return sorted(out, key=lambda m: m.start)
 
 
+# characters that follow a name rather than end it (verbs of speech, function words)
+NOT_NAME_TAIL = ("的是在和与了说称表也就都还将已曾则被对为等认指强透介坦回笑问答告要会能把让向从于任"
+                 "及或但而并看想觉讲谈提早先后今近正再又很最更所自")
+
+
 def propagate_names(by_sent: dict[int, list[Mention]], sentences: list[Sentence]) -> None:
     """One name, one reading per document: a name a pattern found once (a cue, a list member) is
     a mention wherever the document repeats it, over the statistical NER's split of it; and a
@@ -210,7 +215,7 @@ def propagate_names(by_sent: dict[int, list[Mention]], sentences: list[Sentence]
                 nxt = Counter(text[i + 2:i + 3] for i in _occurrences(text, m.text))
                 char, n = nxt.most_common(1)[0] if nxt else ("", 0)
                 if n >= 2 and n == sum(nxt.values()) and re.fullmatch(r"[\u4e00-\u9fff]", char) \
-                        and char not in "的是在和与了说称表也就都还将已曾则被对为等":
+                        and char not in NOT_NAME_TAIL:
                     found[m.text + char] = "Person"
     for sent in sentences:
         ms = by_sent.get(sent.index, [])
