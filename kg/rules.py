@@ -396,7 +396,8 @@ def rivals(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     groups = ("CIULDG", "M", "R", "P")
     toks = list(re.finditer(r"⟦([A-Z])(\d+)⟧", text))
     # "对标⟦M0⟧的模型⟦M1⟧": the one measured against comes first
-    for m in re.finditer(rf"{words.pattern}(?P<a>⟦(?P<k>[MR])\d+⟧)的(?:{alt(lx.MODEL_KINDS, lx.PRODUCT_KINDS)})?(?P<b>⟦(?P=k)\d+⟧)", text):
+    kinds = alt(lx.MODEL_KINDS, lx.PRODUCT_KINDS)
+    for m in re.finditer(rf"{words.pattern}(?P<a>⟦(?P<k>[MR])\d+⟧)的(?:{kinds})?(?P<b>⟦(?P=k)\d+⟧)", text):
         yield ctx.slot(m.group("a")), ctx.slot(m.group("b")), rule.predicate
     for i, a in enumerate(toks):
         for b in toks[i + 1:]:
