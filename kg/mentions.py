@@ -51,7 +51,7 @@ MODEL_CODE = re.compile(r"^\s?[A-Z]{1,2}\d+(?:\.\d+)?[A-Za-z]?(?:\s(?:Pro|Max|Ul
 # "某某创投", "某某战投": the venture arm of a KB company is an investor of its own
 FUND_TAIL = re.compile(r"^(?:创投|战投|资本|基金|产业基金)(?![\u4e00-\u9fff]{0,2}(?:公司|部))")
 # NER often stops before the company-kind word: "星云" + "智能"
-ORG_TAIL = re.compile(r"^(?:智能|科技|集团|网络|数据|机器人|技术|控股|资本|基金|创投|实验室|研究院|大学|影像|软件)")
+ORG_TAIL = re.compile(r"^(?:智能|科技|集团|网络|数据|机器人|技术(?!长)|控股|资本|基金|创投|实验室|研究院|大学|影像|软件)")
 # "金山网络" and "金山安全" are companies of their own, not the KB's 金山
 SUBSIDIARY_TAIL = re.compile(r"^(?:网络|安全|影像|软件|云)")
 

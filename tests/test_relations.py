@@ -188,3 +188,9 @@ def test_traditional_script_moves_founders_and_launches(extract):
     assert {("林志远", "worksFor", "星环智能"), ("林志远", "worksFor", "微软"), ("林志远", "educatedAt", "史丹佛大学"),
             ("王大明", "founded", "星环智能"), ("李小华", "founded", "星环智能"),
             ("星环智能", "developed", "StarRing-7B")} <= triples
+
+
+def test_taiwan_titles(extract):
+    _, triples, _, _ = extract("鴻海技術長周大衛表示，將與輝達共同創辦人黃仁勳會面。")
+    assert ("周大卫", "worksFor", "鸿海") in triples
+    assert ("黄仁勋", "founded", "辉达") in triples
