@@ -171,3 +171,14 @@ def test_a_person_glossed_by_a_role_in_parentheses(extract):
 def test_traditional_script_names_and_roles(extract):
     _, triples, _, _ = extract("騰訊總裁劉小平表示，公司將加大投入。")
     assert ("刘小平", "worksFor", "腾讯") in triples
+
+
+def test_a_name_the_ner_cuts_short_twice_gets_its_last_character_back(extract):
+    entities, triples, _, _ = extract("负责人周靖人正式晋升。周靖人早年在微软工作。")   # LAC reads 周靖 twice
+    assert "周靖" not in entities and entities["周靖人"].type == "Person"
+    assert ("周靖人", "worksFor", "微软") in triples
+
+
+def test_a_verb_after_a_name_is_not_part_of_it(extract):
+    entities, _, _, _ = extract("王刚说，明年会更好。王刚说，团队会扩张。")
+    assert "王刚说" not in entities

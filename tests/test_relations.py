@@ -149,3 +149,48 @@ def test_adopters_listed_after_the_model_they_take_up(extract):
 def test_a_model_is_no_adopter_of_an_ordinary_company(extract):
     _, triples, _, _ = extract("星河科技采用了英伟达的芯片。")
     assert not any(p == "uses" for _, p, _ in triples)
+
+
+def test_a_model_that_takes_up_another_speaks_for_its_maker(extract):
+    _, triples, _, _ = extract("远舟汽车宣布其自主研发的星河大模型已与DeepSeek-R1完成技术融合。")
+    assert ("远舟汽车", "developed", "星河大模型") in triples
+    assert ("远舟汽车", "uses", "DeepSeek-R1") in triples
+    assert not any(s == "星河大模型" and p == "uses" for s, p, _ in triples)
+
+
+def test_a_brand_named_after_the_word_for_brand(extract):
+    entities, triples, _, _ = extract("远舟汽车以高端品牌青岚为载体,引入DeepSeek大模型。")
+    assert entities["青岚"].type == "Company"
+    assert ("青岚", "uses", "DeepSeek") in triples
+
+
+def test_company_pronoun_is_the_organization_named_in_the_same_sentence(extract):
+    _, triples, _, _ = extract("百度发布了新模型。智谱AI CEO张鹏称，公司将与华为达成战略合作。")
+    assert ("华为", "partnersWith", "智谱AI") in triples or ("智谱AI", "partnersWith", "华为") in triples
+    assert not any(p == "partnersWith" and "百度" in (s, o) for s, p, o in triples)
+
+
+def test_rivals_listed_together_before_the_word_for_rivalry(extract):
+    _, triples, _, _ = extract("业内认为，百度、阿里、腾讯三家正在大模型赛道上展开激烈竞争。")
+    comp = {frozenset((s, o)) for s, p, o in triples if p == "competesWith"}
+    assert {frozenset(("百度", "阿里")), frozenset(("百度", "腾讯")), frozenset(("阿里", "腾讯"))} <= comp
+
+
+def test_a_clause_at_an_organization_continues_the_persons_story(extract):
+    _, triples, _, _ = extract("孙卫东毕业于浙江大学，曾在微软亚洲研究院担任研究员。")
+    assert {("孙卫东", "educatedAt", "浙江大学"), ("孙卫东", "worksFor", "微软亚洲研究院")} <= triples
+
+
+def test_traditional_script_moves_founders_and_launches(extract):
+    entities, triples, _, _ = extract("前微軟研究員林志遠已加入新創公司星環智能。林志遠畢業於浙江大學，後赴史丹佛大學攻讀博士。"
+                                      "星環智能由王大明與李小華於2022年共同創辦，今年推出首款模型StarRing-7B。")
+    assert "新创" not in entities and "新创公司星环智能" not in entities
+    assert {("林志远", "worksFor", "星环智能"), ("林志远", "worksFor", "微软"), ("林志远", "educatedAt", "史丹佛大学"),
+            ("王大明", "founded", "星环智能"), ("李小华", "founded", "星环智能"),
+            ("星环智能", "developed", "StarRing-7B")} <= triples
+
+
+def test_taiwan_titles(extract):
+    _, triples, _, _ = extract("鴻海技術長周大衛表示，將與輝達共同創辦人黃仁勳會面。")
+    assert ("周大卫", "worksFor", "鸿海") in triples
+    assert ("黄仁勋", "founded", "辉达") in triples

@@ -63,13 +63,17 @@ MEDIA_TITLE = re.compile(r"(?:(?<=告诉)|(?<=接受)|(?<=[据对向])|^)《(?P<
                          r"|《(?P<name2>[^》]{2,10})》(?=\s*(?:记者|讯|报道|统计|获悉|消息|援引|独家|\d+月))"
                          r"|《(?P<name3>[^》]{1,8}(?:日报|晚报|时报|周刊|报道|新闻|财经|杂志|报))》")
 # verbs never inside an organization's name: "某某正式加盟星河智能" is a clause, not a name
-NOT_ORG_NAME = re.compile(r"投资方|领投方|跟投方|参投方|轮|毕业|就读|任职|于|加盟|加入|发布|推出|宣布|完成|获得|成立|创立|创办|正式|表示|部署|接入|担任|出任|离开|投资了")
+NOT_ORG_NAME = re.compile(r"公司|厂商|投资方|领投方|跟投方|参投方|轮|毕业|就读|任职|于|加盟|加入|发布|推出|宣布|完成|获得|成立|创立|创办|正式|表示|部署|接入|担任|出任|离开|投资了")
 # organizations by their kind word, bounded on the left by a list separator or a lead word:
 # "由某某创投领投", "、某某资本、", "包括某某研究院"
 _ORG_KIND = (r"资本|创投|基金|投资|资管|投控|集团|控股|科技|智能|机器人|动力|汽车|实验室|研究院|研究所|大学|学院"
              r"|新闻|日报|传媒|银行|证券|半导体|电子|芯片|微电子|信息|科创|创新")
-ORG_BY_SUFFIX = re.compile(rf"(?:^|(?<=[、，,：:；;（(“\s和与及由为至—的])|(?<=包括|涵盖|以及|其中|旗下|还有|加盟|加入|发布|推出|宣布|成立|创立|创办|担任|出任|离开|部署|接入|投资)|(?<=投资方|领投方|跟投方|参投方|毕业于|就读于|任职于|加入了))"
-                           rf"(?P<name>(?![由为至])(?!同时|打造|更|成为|旗下|明星|企业|知名|公司|平台|产业|头部|龙头|包括|涵盖|以及|其中|还有)(?:(?![{_STOP}等]|{NOT_ORG_NAME.pattern})[\u4e00-\u9fffA-Z]){{2,10}}?(?:{_ORG_KIND}))"
+_ORG_LEFT = (r"(?:^|(?<=[、，,：:；;（(“\s和与及由为至—的])"
+             r"|(?<=包括|涵盖|以及|其中|旗下|还有|加盟|加入|发布|推出|宣布|成立|创立|创办|担任|出任|离开|部署|接入|投资)"
+             r"|(?<=投资方|领投方|跟投方|参投方|毕业于|就读于|任职于|加入了)|(?<=公司|厂商|企业|机构))")
+_ORG_NOT_FIRST = r"(?![由为至])(?!同时|打造|更|成为|旗下|明星|企业|知名|公司|平台|产业|头部|龙头|包括|涵盖|以及|其中|还有)"
+ORG_BY_SUFFIX = re.compile(rf"{_ORG_LEFT}(?P<name>{_ORG_NOT_FIRST}"
+                           rf"(?:(?![{_STOP}等丨]|{NOT_ORG_NAME.pattern})[\u4e00-\u9fffA-Z]){{2,10}}?(?:{_ORG_KIND}))"
                            rf"(?=$|[、，,。；;：:（()）”\s和与及等旗领跟参联也则已将于在宣获完的还都是又再正近今昨日曾])")
 # model names: Latin letters with a version or variant ("Step-3", "GLM-4.5", "Qwen2.5-VL", "Hailuo 2",
 # "abab6.5s"), right after a word for a model or before one, or next to a launch verb
@@ -98,6 +102,12 @@ GLOSSED_COMPANY = re.compile(r"(?:^|(?<=[，,。：:；;\s“]))(?P<name>(?:(?![
 # "孙卫东(前百度 CTO)": a name glossed by a role in parentheses is a person
 PERSON_GLOSSED = re.compile(rf"(?:^|(?<=[，,。：:；;\s“、和与及]))(?P<name>(?:(?![{_STOP}])[\u4e00-\u9fff]){{2,3}})"
                             rf"[（(](?:前|原|现任?)?[^（）()。，,]{{1,12}}?(?:{ROLE})[）)]")
+# "以高端品牌远舟为载体", "子品牌青岚的车型": a brand named right after the word for brand
+BRAND = re.compile(rf"(?:品牌|子品牌)(?!高端|新能源|自主|旗下|全新)"
+                   rf"(?P<name>(?:(?![{_STOP}{_MODIFIER}])[\u4e00-\u9fff]){{2,4}}?)(?=为|的|[，,、。]|和|与|旗下)")
+# "打造更智能的雄鹰座舱系统": a named system or platform a maker builds
+BUILT_PRODUCT = re.compile(rf"(?:打造|推出|发布|上线)(?:了)?(?:更智能的|全新的?|一款|新一代的?|自研的)?"
+                           rf"(?P<name>(?!智能|全新|统一|开放)(?:(?![{_STOP}{_MODIFIER}])[\u4e00-\u9fff]){{2,3}}(?:座舱系统|操作系统|座舱|系统|平台|助手))")
 # "自研的星河大模型", "发布了天工大模型": a Chinese name the text gives a model
 CN_MODEL = re.compile(rf"(?:自研|自主研发|研发|发布|推出|开源|打造|训练)(?:了|的)?(?:全新的?|新一代|最新的?)?"
                       rf"(?P<name>(?:(?![{_STOP}{_MODIFIER}])[\u4e00-\u9fff]){{2,4}}(?:大模型))")
@@ -111,11 +121,13 @@ def cue_spans(text: str) -> list[tuple[int, int, str]]:
                       (MEDIA_TITLE, "MediaOutlet"), (ORG_BY_SUFFIX, "Company"), (LATIN_MODEL, "AIModel"),
                       (CN_MODEL, "AIModel"), (VERSIONED_MODEL, "AIModel"),
                       (PRODUCT_AFTER_KIND, "Product"), (COMPANY_BEFORE_FUNDING, "Company"),
-                      (GLOSSED_COMPANY, "Company"), (PERSON_GLOSSED, "Person"), (PHOTO_CREDIT, "Company")):
+                      (GLOSSED_COMPANY, "Company"), (PERSON_GLOSSED, "Person"), (PHOTO_CREDIT, "Company"),
+                      (BRAND, "Company"), (BUILT_PRODUCT, "Product")):
         for m in rx.finditer(text):
             group = next(g for g in ("name", "name2", "name3") if g in rx.groupindex and m.group(g))
-            if label == "AIModel" and NOT_MODEL.match(m.group(group)) or label == "Person" and NOT_PERSON.search(m.group(group)) \
-                    or rx is ORG_BY_SUFFIX and NOT_ORG_NAME.search(m.group(group)):
+            name = m.group(group)
+            if label == "AIModel" and NOT_MODEL.match(name) or label == "Person" and NOT_PERSON.search(name) \
+                    or rx in (ORG_BY_SUFFIX, BRAND) and NOT_ORG_NAME.search(name):
                 continue
             out.append((m.start(group), m.end(group), label))
     for m in HONORIFIC.finditer(text):

@@ -28,9 +28,11 @@ ORG_SUFFIXES = [
 PLACE = re.compile(r"^(中国|美国|日本|韩国|英国|法国|德国|欧洲|印度|硅谷|北京|上海|深圳|杭州|广州|香港|台湾|"
                    r"海外|国内|全球|世界)$|[国省市县区州]$")
 JUNK_ORG = re.compile(r"^(?:具身智能|人工智能|自动驾驶|机器人|AI|大模型|芯片|科技|技术|互联网|智能|创业|初创)+(?:技术|科技)?"
-                      r"(?:公司|企业|厂商)$|^(?:联创|高管|合伙人|创始人|同事|团队)$|(?:专项|项目|计划|方向|事业群|事业部|行业|背景|网络)$|^(?:已|累计|共|还|再|又|已经)|"
+                      r"(?:公司|企业|厂商)$|^(?:联创|高管|合伙人|创始人|同事|团队|新创|初创|独角兽|巨头|新势力)$|"
+                      r"(?:专项|项目|计划|方向|事业群|事业部|行业|背景|网络)$|^(?:已|累计|共|还|再|又|已经)|"
                       r"^(?:产业|引导|政府|母|子|专项|并购|旗下|一只|多家|知名|该|这只)(?:基金|资本|投资|集团)$|"
-                      r"^(?:具身|人工|通用|端侧|机器|群体|混合|增强|决策|感知|认知|更|.*人工)智能$|[年月日]内|^[A-Z]{2,5}$|^[A-Za-z]+$|^(生成式AI|语音识别|大公司|大厂|大模型|人工智能|AI|新时代)$|"
+                      r"^(?:具身|人工|通用|端侧|机器|群体|混合|增强|决策|感知|认知|更|.*人工)智能$|[年月日]内|"
+                      r"^[A-Z]{2,5}$|^[A-Za-z]+$|^(生成式AI|语音识别|大公司|大厂|大模型|人工智能|AI|新时代)$|"
                       r"^.{0,4}(公司|企业|办公室|团队|部门)$|^(从|在|对|和)|技术$|很多|一些|这个|那个|相信|觉得|认为|"
                       r"^(一部分|大部分|小部分|部分|其中|所有|每个|各个|不少|许多)")
 # "一家AI公司": a generic term before 公司 is not a company name
@@ -42,14 +44,15 @@ NOT_PERSON = re.compile(r"[\dA-Za-z]{1}$|^(老板|总理|主席|大佬|同学|�
 
 # "通义千问3", "Llama 2", "GLM-4.5", "Qwen-VL": a KB model family with a version or variant is a
 # member of that family, an entity of its own (not parameter counts: "通义千问18亿")
-VERSION_TAIL = re.compile(r"^(?:[-. ]?V?\d+(?:\.\d+)*(?![\d.])[A-Za-z]?(?![亿万千百个年月日元%])(?:-[A-Za-z]+)*|-[A-Za-z]+(?:-[A-Za-z0-9]+)*)")
+VERSION_TAIL = re.compile(r"^(?:[-. ]?[A-Z]?\d+(?:\.\d+)*(?![\d.])[A-Za-z]?(?![亿万千百个年月日元%])(?:-[A-Za-z]+)*"
+                          r"|-[A-Za-z]+(?:-[A-Za-z0-9]+)*)")
 # "vivo X100", "DeepSeek V3": a maker's name with a model code is a product (a model when the
 # maker is known for models)
 MODEL_CODE = re.compile(r"^\s?[A-Z]{1,2}\d+(?:\.\d+)?[A-Za-z]?(?:\s(?:Pro|Max|Ultra|Plus|Lite|Mini))?(?![A-Za-z0-9])")
 # "某某创投", "某某战投": the venture arm of a KB company is an investor of its own
 FUND_TAIL = re.compile(r"^(?:创投|战投|资本|基金|产业基金)(?![\u4e00-\u9fff]{0,2}(?:公司|部))")
 # NER often stops before the company-kind word: "星云" + "智能"
-ORG_TAIL = re.compile(r"^(?:智能|科技|集团|网络|数据|机器人|技术|控股|资本|基金|创投|实验室|研究院|大学|影像|软件)")
+ORG_TAIL = re.compile(r"^(?:智能|科技|集团|网络|数据|机器人|技术(?!长)|控股|资本|基金|创投|实验室|研究院|大学|影像|软件)")
 # "金山网络" and "金山安全" are companies of their own, not the KB's 金山
 SUBSIDIARY_TAIL = re.compile(r"^(?:网络|安全|影像|软件|云)")
 # "百度战投", "腾讯投资": a company's investment arm is an investor of its own
@@ -204,6 +207,11 @@ def extract_mentions(doc: Doc, sentence: Sentence) -> list[Mention]:
     return sorted(out, key=lambda m: m.start)
 
 
+# characters that follow a name rather than end it (verbs of speech, function words)
+NOT_NAME_TAIL = ("的是在和与了说称表也就都还将已曾则被对为等认指强透介坦回笑问答告要会能把让向从于任"
+                 "及或但而并看想觉讲谈提早先后今近正再又很最更所自")
+
+
 def propagate_names(by_sent: dict[int, list[Mention]], sentences: list[Sentence]) -> None:
     """One name, one reading per document: a name a pattern found once (a cue, a list member) is
     a mention wherever the document repeats it, over the statistical NER's split of it; and a
@@ -218,7 +226,7 @@ def propagate_names(by_sent: dict[int, list[Mention]], sentences: list[Sentence]
                 nxt = Counter(text[i + 2:i + 3] for i in _occurrences(text, m.text))
                 char, n = nxt.most_common(1)[0] if nxt else ("", 0)
                 if n >= 2 and n == sum(nxt.values()) and re.fullmatch(r"[\u4e00-\u9fff]", char) \
-                        and char not in "的是在和与了说称表也就都还将已曾则被对为等":
+                        and char not in NOT_NAME_TAIL:
                     found[m.text + char] = "Person"
     for sent in sentences:
         ms = by_sent.get(sent.index, [])

@@ -80,6 +80,7 @@ class RelationExtractor:
         self._bylines(sentences[:15], mentions, rels)
         self._kb_developers(sentences, mentions, names, rels)
         self._family_members(sentences, mentions, rels)
+        self._model_adopters(mentions, rels)
         return [r for r in rels.values() if r.confidence >= self.min_confidence], \
             [f for f in funding if f.evidence.confidence >= self.min_confidence]
 
@@ -147,9 +148,10 @@ class RelationExtractor:
                 continue
             for pm in rx.finditer(sent.text):
                 a = sent.start + pm.start()
-                if rx is ORG_PRONOUN and pm.group(0) == "其":
-                    # "⟦C0⟧率先宣布其自研的…": 其 is the organization just named
-                    near = [s for s in slots if s.end <= a and a - s.end <= 8 and s.label in ("Company", "ResearchLab")]
+                if rx is ORG_PRONOUN:
+                    # "⟦C0⟧率先宣布其自研的…", "⟦C0⟧CEO⟦P1⟧称，公司将…": the organization just named
+                    near = [s for s in slots if s.end <= a and s.label in ("Company", "ResearchLab")
+                            and (pm.group(0) != "其" or a - s.end <= 8)]
                     if near:
                         who, label = near[-1].key, near[-1].label
                 if not any(x <= a < y for x, y in taken):
@@ -249,6 +251,18 @@ class RelationExtractor:
         for a in dict.fromkeys(authors):
             for o in dict.fromkeys(outlets):
                 self._add(rels, a, "worksFor", o, where[o], "byline", 0.7)
+
+    def _model_adopters(self, mentions, rels):
+        """"⟦C0⟧自研的⟦M1⟧已与⟦M2⟧完成融合": a model does not adopt, its developer does."""
+        kind = {m.entity: m.label for ms in mentions.values() for m in ms}
+        for (s, pred, o), rel in list(rels.items()):
+            if pred != "uses" or kind.get(s) != "AIModel":
+                continue
+            del rels[(s, pred, o)]
+            for maker in [r.subject for r in list(rels.values()) if r.predicate == "developed" and r.object == s]:
+                for e in rel.evidence:
+                    sent = Sentence(e.doc_id, e.sent, e.start, e.end, e.text)
+                    self._add(rels, maker, "uses", o, sent, e.rule, e.confidence)
 
     def _family_members(self, sentences, mentions, rels):
         """"⟦M0⟧的两款主力模型⟦M1⟧、⟦M2⟧": members of a model family share its developer."""

@@ -52,6 +52,9 @@ ROLE = rf"(?:{FOUNDER}|{CEO}|{OTHER_ROLE})"
 ROLES = rf"{ROLE}(?:(?:兼|、|和|与|及|&|/)?{ROLE})*"
 DEGREE = alt(lx.DEGREES)
 TAKE_ROLE = alt(lx.TAKE_ROLE_VERBS)
+# what may open a clause that continues the last subject ("，随后又创立了…", "，今年推出…")
+ZERO_LEAD = ("随后", "后来", "之后", "毕业后", "并", "并且", "又", "再", "还", "曾", "先后", "前后", "亲自", "转而", "早年",
+             "于是", "后", "今年", "去年", "此前", "近日", "同年", "随即", "也", "已", "正式")
 ADVERBS = alt(("曾", "现", "已", "则", "还", "又", "也", "先后", "前后", "曾经", "目前", "正式", "同时", "将", "已经", "此次"))
 
 
@@ -212,8 +215,10 @@ def hire(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 def owner_name(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """A model or product named with its owner in front: "⟦C0⟧⟦M1⟧" (Google Gemini), "⟦C0⟧的⟦M1⟧",
     "⟦C0⟧旗下的⟦R1⟧", "⟦C0⟧自研的大模型⟦M1⟧"."""
-    pattern = (rf"{ph(rule.subject, 's')}(?:\s?|{alt(rule.triggers)}(?:大模型|模型|产品|芯片|系列)?[:：]?){ph(rule.object, 'o')}")
-    yield from _pairs(rule, ctx, pattern, list_objects=True)
+    glued = rf"{ph(rule.subject, 's')}\s?{ph(rule.object, 'o')}"
+    linked = rf"{ph(rule.subject, 's')}{alt(rule.triggers)}(?:大模型|模型|产品|芯片|系列)?[:：]?{ph(rule.object, 'o')}"
+    yield from _pairs(rule, ctx, glued)         # "⟦C0⟧ ⟦M1⟧和⟦M2⟧": the owner names the first model only
+    yield from _pairs(rule, ctx, linked, list_objects=True)
 
 
 def examples(rule: Rule, ctx: Ctx) -> Iterator[Match]:
@@ -246,6 +251,13 @@ def adopters_after(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 def pair_with(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """S 与 O … trigger: "⟦C0⟧与⟦C1⟧达成战略合作", "⟦C0⟧和⟦C1⟧的合作"."""
     pattern = rf"{ph(rule.subject, 's')}(?:{ADVERBS})*(?:与|和|同|跟|携手|联手){ph(rule.object, 'o')}{GAP}{alt(rule.triggers)}"
+    yield from _pairs(rule, ctx, pattern)
+
+
+def pair_announced(rule: Rule, ctx: Ctx) -> Iterator[Match]:
+    """S's spokesman announces a pact: "⟦C0⟧CEO⟦P1⟧宣布，将与⟦C2⟧携手打造…" (people may stand between)."""
+    pattern = (rf"{ph(rule.subject, 's')}(?:[^。⟦⟧]|⟦P\d+⟧){{0,30}}?(?:宣布|表示|称|透露)[^。⟦⟧]{{0,8}}?(?:与|和|同|跟)"
+               rf"{ph(rule.object, 'o')}{GAP}{alt(rule.triggers)}")
     yield from _pairs(rule, ctx, pattern)
 
 
@@ -298,9 +310,12 @@ def role_after_person(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 def zero_subject(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """A clause without its own subject continues the last person's story:
     "…，随后又创立了⟦C1⟧", "…，曾担任⟦C1⟧的研究员", "…，转而加入⟦C1⟧"."""
-    pattern = _rx(rf"(?:^|[，,；;])(?:在(?P<during>{ph(ORG)})(?:工作|任职)?期间)?(?:随后|后来|之后|毕业后|并且?|又|再|还|曾|先后|前后|亲自|转而|早年|于是)*"
+    pattern = _rx(rf"(?:^|[，,；;])(?:在(?P<during>{ph(ORG)})(?:工作|任职)?期间)?(?:{alt(ZERO_LEAD)})*"
                   rf"(?:(?P<found>(?:{alt(lx.FOUND_ADVERBS)})?{alt(lx.FOUND_VERBS)}(?:了)?){NEAR}{ph(ORG, 'o')}"
                   rf"|(?P<join>{alt(lx.JOIN_VERBS)})(?:了)?{ph_list(ORG, 'oj')}"
+                  rf"|在{ph(ORG, 'oa')}[^，,。；;⟦⟧]{{0,6}}?(?:担任|任职|工作|任)"
+                  rf"|(?:在|赴|前往|进入|到){ph('U', 'ou')}[^，,。；;⟦⟧]{{0,6}}?{alt(lx.STUDY_NOUNS)}"
+
                   rf"|(?:{TAKE_ROLE})(?:了)?\s*{ph(ORG, 'o2')}{QUALIFIER}\s*(?P<roles>{ROLES}))")
     for m in pattern.finditer(ctx.tagged):
         before = [x for x in ctx.all(ctx.tagged[:m.start()]) if x.label == "Person"]
@@ -310,6 +325,12 @@ def zero_subject(rule: Rule, ctx: Ctx) -> Iterator[Match]:
             continue
         if m.group("during"):
             yield who, ctx.slot(m.group("during")), "worksFor"
+        if m.group("ou"):
+            yield who, ctx.slot(m.group("ou")), "educatedAt"
+            continue
+        if m.group("oa"):
+            yield who, ctx.slot(m.group("oa")), "worksFor"
+            continue
         if m.group("join"):
             for o in ctx.all(m.group("oj")):
                 yield who, o, "worksFor"
@@ -317,6 +338,23 @@ def zero_subject(rule: Rule, ctx: Ctx) -> Iterator[Match]:
         org = ctx.slot(m.group("o") or m.group("o2"))
         for pred in (["founded"] if m.group("found") else role_predicates(m.group("roles") or "")):
             yield who, org, pred
+
+
+def topic_continues(rule: Rule, ctx: Ctx) -> Iterator[Match]:
+    """A clause without its own subject continues the organization the sentence opened with:
+    "⟦C0⟧由…创办，今年推出首款模型⟦M1⟧", "⟦C0⟧宣布…，还与⟦M1⟧、⟦M2⟧等大模型合作"."""
+    if not re.match(r"⟦[CILG]\d+⟧", ctx.tagged):
+        return
+    topic = ctx.slots[int(re.match(r"⟦[A-Z](\d+)⟧", ctx.tagged).group(1))]
+    verbs = alt(rule.triggers)
+    head = rf"[，,；;](?:{alt(ZERO_LEAD)})*(?:强调|宣布|表示|计划)?"
+    shapes = (rf"{head}{verbs}(?:了)?[^，,。；;⟦⟧]{{0,12}}?{ph_list(rule.object, 'o')}",
+              rf"{head}(?:与|和){ph_list(rule.object, 'o')}[^，,。；;⟦⟧]{{0,8}}?{verbs}")
+    for shape in shapes[:1] if rule.predicate == "developed" else shapes[1:]:
+        for m in _rx(shape).finditer(ctx.tagged):
+            for o in ctx.all(m.group("o")):
+                if re.fullmatch(rule.object, KIND[o.label]):
+                    yield topic, o, rule.predicate
 
 
 def bare_title(rule: Rule, ctx: Ctx) -> Iterator[Match]:
@@ -331,7 +369,8 @@ def bare_title(rule: Rule, ctx: Ctx) -> Iterator[Match]:
                 continue            # "⟦U0⟧教授、系主任⟦P1⟧": an apposition with its own organization
             # an organization named before in the same sentence, else the one in focus
             here = [x for x in ctx.all(ctx.tagged[:m.start()]) if x.label in ("Company", "ResearchLab")]
-            org = here[-1] if here else ctx.focus_org
+            # 该公司 resolved in this very sentence is as good as the name
+            org = Slot(here[-1].key, here[-1].label, here[-1].start, here[-1].end) if here else ctx.focus_org
             if org is None:
                 continue
             for s in ctx.all(m.group("s")):
@@ -357,7 +396,8 @@ def rivals(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     groups = ("CIULDG", "M", "R", "P")
     toks = list(re.finditer(r"⟦([A-Z])(\d+)⟧", text))
     # "对标⟦M0⟧的模型⟦M1⟧": the one measured against comes first
-    for m in re.finditer(rf"{words.pattern}(?P<a>⟦(?P<k>[MR])\d+⟧)的(?:{alt(lx.MODEL_KINDS, lx.PRODUCT_KINDS)})?(?P<b>⟦(?P=k)\d+⟧)", text):
+    kinds = alt(lx.MODEL_KINDS, lx.PRODUCT_KINDS)
+    for m in re.finditer(rf"{words.pattern}(?P<a>⟦(?P<k>[MR])\d+⟧)的(?:{kinds})?(?P<b>⟦(?P=k)\d+⟧)", text):
         yield ctx.slot(m.group("a")), ctx.slot(m.group("b")), rule.predicate
     for i, a in enumerate(toks):
         for b in toks[i + 1:]:
@@ -367,7 +407,7 @@ def rivals(rule: Rule, ctx: Ctx) -> Iterator[Match]:
             if len(between) > 25 or ("⟦P" in between and a.group(1) != "P"):
                 continue
             listed = re.fullmatch(r"(?:(?:、|和|与|跟|同|及|以及|对)⟦[A-Z]\d+⟧)*(?:、|和|与|跟|同|及|以及|对)", between)
-            clause = re.split(r"[，,。；;]", text[b.end():])[0][:20]
+            clause = re.split(r"[，,。；;]", text[b.end():])[0][:30]
             if words.search(between) or (listed and words.search(clause)):
                 yield ctx.slot(a.group(0)), ctx.slot(b.group(0)), rule.predicate
 
@@ -414,6 +454,10 @@ RULES: list[Rule] = [
       "孙卫东，现任青禾智能首席技术官。", ("孙卫东", "worksFor", "青禾智能")),
     R("zero-subject", "worksFor", PER, ORG, (), 0.75, zero_subject,
       "2018年孙卫东离开百度，随后又创立了青禾智能。", ("孙卫东", "founded", "青禾智能")),
+    R("topic-launch", "developed", MAKER, MOD, lx.LAUNCH_VERBS, 0.75, topic_continues,
+      "星河科技成立于2021年，今年推出首款模型Nova-7B。", ("星河科技", "developed", "Nova-7B")),
+    R("topic-adoption", "uses", MAKER, "M", ("合作", "融合", "适配"), 0.75, topic_continues,
+      "远舟汽车宣布升级座舱，还与豆包、通义千问等大模型合作。", ("远舟汽车", "uses", "豆包")),
     R("title-in-focus", "worksFor", PER, ORG, (), 0.6, bare_title,
       "青禾智能今年扩张很快。首席科学家孙卫东表示明年还要招人。", ("孙卫东", "worksFor", "青禾智能")),
     # education
@@ -448,11 +492,14 @@ RULES: list[Rule] = [
       "远山汽车已经完成DeepSeek全系列模型的接入工作。", ("远山汽车", "uses", "DeepSeek")),
     R("uses-deployed-on", "uses", ADOPTER, "M", ("部署", "运行", "搭载", "适配", "跑通"), 0.7, deploy_on,
       "远山科技已在天玑9300芯片上部署通义千问。", ("天玑9300", "uses", "通义千问")),
-    R("uses-with-model", "uses", ADOPTER, "M", ("合作", "融合", "适配"), 0.7, pair_with,
+    R("uses-with-model", "uses", "[CIULDGRM]", "M", ("合作", "融合", "适配"), 0.7, pair_with,
       "远山汽车还与通义千问展开合作。", ("远山汽车", "uses", "通义千问")),
+    # (a model that takes up another speaks for its maker: relations.py hands the fact to the developer)
     # partnership
     R("partnersWith", "partnersWith", ORG, ORG, lx.PARTNER_WORDS, 0.8, pair_with,
       "青禾智能与华为达成战略合作。", ("华为", "partnersWith", "青禾智能")),
+    R("partnersWith-announced", "partnersWith", ORG, ORG, lx.PARTNER_WORDS, 0.7, pair_announced,
+      "英伟达CEO黄仁勋宣布，将与鸿海携手建设AI工厂。", ("英伟达", "partnersWith", "鸿海")),
     # competition
     R("compete-pair", "competesWith", "[A-Z]", "[A-Z]", lx.COMPETE_WORDS, 0.8, rivals,
       "在大模型市场上，百度与阿里巴巴展开激烈竞争。", ("百度", "competesWith", "阿里巴巴")),
