@@ -176,3 +176,9 @@ def test_this_company_is_the_one_named_last_and_one_round_is_reported_once(extra
     got = sorted((names[r.recipient], r.amount, r.round) for r in rounds)
     assert got == [("云帆机器人", 1_000_000_000, None), ("星河智能", 1_000_000_000, "B轮")]
     assert ("红杉资本", "investedIn", "星河智能") in triples
+
+
+def test_angel_investors_in_a_list_stay_people(extract):
+    entities, triples, _, _ = extract("星河智能完成5000万元天使轮融资，由奇绩创坛领投，天使投资人王刚、徐小平跟投。")
+    assert entities["徐小平"].type == "Person"
+    assert {("王刚", "investedIn", "星河智能"), ("徐小平", "investedIn", "星河智能")} <= triples
