@@ -116,7 +116,7 @@ INVESTOR_RULES = [
                  "星河智能完成10亿元融资，中国移动、中国电信等央企赫然在列。",
                  (("中国移动", "星河智能"), ("中国电信", "星河智能"))),
     InvestorRule("invest-from", rf"(?:获得|获|拿到|得到|接受|迎来)(?:了)?(?:来自)?{INV}{TAIL}(?:的|等)?"
-                                rf"[^⟦⟧，,。]{{0,8}}?(?:投资|注资|入股|战略投资|融资)", 0.8,
+                                rf"(?:[^⟦⟧，,。]|⟦\$\d+⟧){{0,8}}?(?:投资|注资|入股|战略投资|融资)", 0.8,
                  "去年，云帆机器人获得了顺为资本的战略投资。", (("顺为资本", "云帆机器人"),)),
     InvestorRule("invest-by", rf"由{INV}{TAIL}(?:全额|独家|共同|联合)?(?:出资|投资|注资)", 0.75,
                  "星河智能的天使轮由奇绩创坛独家投资。", (("奇绩创坛", "星河智能"),)),
@@ -127,6 +127,9 @@ INVESTOR_RULES = [
     InvestorRule("invest-verb", rf"{INV}(?:[^。，,⟦⟧]|⟦\$\d+⟧){{0,12}}?(?:{T['lead']}|{T['follow']}|{T['invest']})(?:了)?"
                                 rf"[^。，,；;、的⟦⟧]{{0,8}}?(?P<obj>⟦[OF]\d+⟧)(?!{TAIL}(?:{T['lead']}|{T['follow']}))", 0.8,
                  "2023年，阿里巴巴投资了月之暗面。", (("阿里巴巴", "月之暗面"),)),
+    InvestorRule("invest-to", rf"{INV}(?:已|曾|再次|近日)?(?:向|对)(?P<obj>⟦[OF]\d+⟧)(?:[^。，,⟦⟧]|⟦\$\d+⟧){{0,8}}?"
+                              rf"(?:投资|注资|增资|出资)", 0.8,
+                 "上个月，红杉资本向月之暗面注资2亿元。", (("红杉资本", "月之暗面"),)),
     InvestorRule("invest-shareholder", rf"{INV}(?:是|为|成为|作为)(?:了)?(?P<obj>⟦[OF]\d+⟧)(?:的)?"
                                        rf"(?:第一大|第二大|大|主要|早期|重要|机构)?(?:股东|投资方|投资人|投资者)", 0.8,
                  "腾讯是星河智能的第一大股东。", (("腾讯", "星河智能"),)),
@@ -300,7 +303,8 @@ class FundingReader:
             if (NOT_ROUND.search(before[-14:]) or NOT_ROUND_AFTER.search(after) or CONVERSION.search(before)
                     or GENERIC_SIZE.search(before[-6:]) or not FUNDING_WORD.search(near)):
                 continue
-            if SPENDING.search(before[-8:]) and not re.search(r"融资|轮|领投|跟投", text[clause_start:m.end() + 15]):
+            if SPENDING.search(before[-8:]) and not re.search(r"融资|轮|领投|跟投|(?:向|对|入股)⟦[OF]",
+                                                                text[clause_start:m.end() + 15]):
                 continue
             if money.bare and not re.match(r"[^，,。⟦]{0,3}?(?:级|的)?[^，,。⟦]{0,8}?(?:融资|轮)", after):
                 continue

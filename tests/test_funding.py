@@ -182,3 +182,10 @@ def test_angel_investors_in_a_list_stay_people(extract):
     entities, triples, _, _ = extract("星河智能完成5000万元天使轮融资，由奇绩创坛领投，天使投资人王刚、徐小平跟投。")
     assert entities["徐小平"].type == "Person"
     assert {("王刚", "investedIn", "星河智能"), ("徐小平", "investedIn", "星河智能")} <= triples
+
+
+def test_a_figure_received_from_a_named_investor_is_a_round(extract):
+    _, triples, rounds, names = extract("云帆机器人获红杉资本数千万元投资。")
+    (r,) = rounds
+    assert (names[r.recipient], r.amount, r.approximate, [names[i] for i in r.investors]) == (
+        "云帆机器人", 10_000_000, True, ["红杉资本"])
