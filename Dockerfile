@@ -5,7 +5,7 @@ COPY pyproject.toml README.md ./
 COPY kg ./kg
 COPY ontology ./ontology
 COPY queries ./queries
+# ontology/ and queries/ are package data of the wheel (pyproject.toml), so kg finds them anywhere
 COPY corpus ./corpus
 RUN pip install --no-cache-dir .
-ENV KG_ONTOLOGY_DIR=/app/ontology
 CMD ["kg", "build", "corpus", "--out", "/data/out"]

@@ -1,5 +1,6 @@
 """Load throughput, batched UNWIND vs one query per row, for the corpus graph and a 100x
-synthetic copy of it.  Prints figures; asserts nothing.
+synthetic copy of it.  Prints figures; asserts nothing.  Against any Neo4j 5, e.g. the tests'
+server (`make neo4j-test-server`, then start it as tests/conftest.py does) or `docker compose up`:
 
     python benchmarks/neo4j_load.py --ttl out/kg.ttl --uri bolt://127.0.0.1:7687 --user neo4j --password ...
 """
@@ -8,7 +9,7 @@ import copy
 
 from rdflib import Graph
 
-from kg.neo4j_load import Neo4jLoader, Rows, Target, graph_rows
+from kg.outputs.neo4j_load import Neo4jLoader, Rows, Target, graph_rows
 
 
 def scaled(rows: Rows, factor: int) -> Rows:
@@ -21,6 +22,7 @@ def scaled(rows: Rows, factor: int) -> Rows:
             out.entities.setdefault(label, []).extend({**e, "iri": tag(e["iri"])} for e in ents)
         for rtype, rels in rows.relations.items():
             out.relations.setdefault(rtype, []).extend({**r, "s": tag(r["s"]), "o": tag(r["o"])} for r in rels)
+        out.documents.extend({**d, "iri": tag(d["iri"])} for d in rows.documents)
         out.funding.extend({**copy.deepcopy(f), "iri": tag(f["iri"]), "recipient": tag(f["recipient"]),
                             "investors": [tag(x) for x in f["investors"]]} for f in rows.funding)
     return out

@@ -9,9 +9,15 @@ import time
 
 import networkx as nx
 
-from kg.fonts import use_cjk_font
-from kg.kb import ENTITY_TYPES
-from kg.viz import PREDICATE_COLORS, _layout, network_figure, network_html, save_png
+from kg.extract.kb import ENTITY_TYPES
+from kg.outputs.fonts import use_cjk_font
+from kg.outputs.viz import (
+    PREDICATE_COLORS,
+    _layout,
+    network_figure,
+    network_html,
+    save_png,
+)
 
 
 def synthetic(n: int) -> nx.MultiDiGraph:

@@ -2,36 +2,46 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .corpus import CorpusError, iter_corpus
-from .entities import resolve
-from .kb import load_kb
-from .mentions import extract_mentions
-from .normalize import normalize
-from .pipeline import build_nlp
-from .rdf import build_graph
-from .relations import RelationExtractor
+from rdflib import Graph
+
+from .extract.corpus import CorpusError, iter_corpus
+from .extract.kb import load_kb
+from .extract.normalize import normalize
+from .extract.pipeline import build_nlp
+from .extract.records import Entity, FundingRound, Mention, NormalizedDoc, Relation
+from .extract.relations import RelationExtractor
+from .extract.stages import doc_facts, doc_mentions, merge_relations, resolve_entities
+from .files import (
+    EXTRACTIONS,
+    INVALID,
+    TTL,
+    output_lock,
+    outputs_consistent,
+    shown,
+    write_atomic,
+    write_unit,
+)
+from .graph.rdf import build_graph
 
 
 @dataclass
 class BuildResult:
-    docs: list = field(default_factory=list)
-    entities: list = field(default_factory=list)
-    relations: list = field(default_factory=list)
-    funding: list = field(default_factory=list)
-    mentions: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-    timings: dict = field(default_factory=dict)
+    docs: list[NormalizedDoc] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    funding: list[FundingRound] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
     backend: str = ""
-    graph: object = None
+    graph: Graph = field(default_factory=Graph)
 
 
 @contextmanager
@@ -39,22 +49,6 @@ def _timed(timings: dict, stage: str):
     t0 = time.perf_counter()
     yield
     timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - t0
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write next to the target and rename: a crash never leaves a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    umask = os.umask(0)
-    os.umask(umask)
-    os.fchmod(fd, 0o666 & ~umask)      # mkstemp's 0600 would make outputs private to one user
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_confidence: float = 0.0,
@@ -79,28 +73,21 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
         kb = load_kb()
     per_doc = []
     for i, doc in enumerate(res.docs, 1):
-        say(f"[{i}/{len(res.docs)}] {doc.doc_id}: {len(doc.sentences)} sentences")
+        say(f"[{i}/{len(res.docs)}] {shown(doc.doc_id)}: {len(doc.sentences)} sentences")
         with _timed(res.timings, "ner+mentions"):
-            by_sent = {}
-            for sent, sdoc in zip(doc.sentences, nlp.pipe(s.text for s in doc.sentences)):
-                by_sent[sent.index] = extract_mentions(sdoc, sent)
-                res.mentions.extend(by_sent[sent.index])
-        per_doc.append(by_sent)
+            per_doc.append(doc_mentions(nlp, doc))
+            res.mentions.extend(m for ms in per_doc[-1].values() for m in ms)
     with _timed(res.timings, "entity resolution"):
-        res.entities, key_of = resolve(res.mentions, kb)
+        res.entities = resolve_entities(res.mentions, kb)
         names = {e.iri_key: e.name for e in res.entities}
     with _timed(res.timings, "relations"):
         extractor = RelationExtractor(kb, min_confidence)
-        merged: dict[tuple, object] = {}
-        for doc, by_sent in zip(res.docs, per_doc):
-            rels, rounds = extractor.extract_doc(doc.sentences, by_sent, key_of, names)
-            for r in rels:
-                if (r.subject, r.predicate, r.object) in merged:
-                    merged[(r.subject, r.predicate, r.object)].evidence.extend(r.evidence)
-                else:
-                    merged[(r.subject, r.predicate, r.object)] = r
-            res.funding.extend(rounds)
-        res.relations = sorted(merged.values(), key=lambda r: (r.predicate, r.subject, r.object))
+        relations: list[Relation] = []
+        for doc, mentions in zip(res.docs, per_doc, strict=True):
+            facts = doc_facts(extractor, doc, mentions, names)
+            relations += facts.relations
+            res.funding.extend(facts.funding)
+        res.relations = merge_relations(relations)
     with _timed(res.timings, "rdf"):
         res.graph = build_graph(res.docs, res.entities, res.relations, res.funding)
     return res
@@ -114,9 +101,8 @@ def write_outputs(res: BuildResult, out: Path) -> dict[str, Path]:
         # the normalized text makes the file self-contained: mention offsets point into it
         lines.append({"kind": "document", "doc": doc.doc_id, "meta": doc.meta, "stats": doc.stats,
                       "sentences": len(doc.sentences), "text": doc.text})
-    entity_of = {id(m): e.iri_key for e in res.entities for m in e.mentions}
     for m in res.mentions:
-        lines.append({"kind": "mention", **asdict(m), "entity": entity_of.get(id(m))})
+        lines.append({"kind": "mention", **asdict(m)})
     for e in res.entities:
         lines.append({"kind": "entity", "key": e.iri_key, "name": e.name, "type": e.type,
                       "aliases": e.aliases, "mentions": len(e.mentions)})
@@ -125,9 +111,10 @@ def write_outputs(res: BuildResult, out: Path) -> dict[str, Path]:
                       "confidence": r.confidence, "evidence": [asdict(e) for e in r.evidence]})
     for f in res.funding:
         lines.append({"kind": "funding", **asdict(f)})
-    paths = {"turtle": out / "kg.ttl", "extractions": out / "extractions.jsonl"}
-    write_atomic(paths["extractions"], "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))
-    write_atomic(paths["turtle"], ttl)
+    paths = {"turtle": out / TTL, "extractions": out / EXTRACTIONS}
+    data = {paths["extractions"]: "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines).encode("utf-8"),
+            paths["turtle"]: ttl.encode("utf-8")}
+    write_unit(out, data)
     return paths
 
 
@@ -143,27 +130,36 @@ class InvalidGraph(Exception):
 def build(corpus: Path, out: Path, **run_options) -> tuple[BuildResult, dict[str, Path]]:
     """``run`` then SHACL validation, then the outputs.  A graph that fails validation is written
     to OUT/kg.invalid.ttl and raises InvalidGraph: the last good outputs stay."""
-    from .validate import validate
-    res = run(Path(corpus), **run_options)
-    with _timed(res.timings, "validate"):
-        violations = validate(res.graph)
-    if violations:
-        bad = Path(out) / "kg.invalid.ttl"
-        write_atomic(bad, res.graph.serialize(format="turtle"))
-        raise InvalidGraph(violations, bad)
-    with _timed(res.timings, "write"):
-        paths = write_outputs(res, Path(out))
+    from .graph.validate import validate
+    with output_lock(Path(out)):
+        res = run(Path(corpus), **run_options)
+        with _timed(res.timings, "validate"):
+            violations = validate(res.graph)
+        if violations:
+            bad = Path(out) / INVALID
+            write_atomic(bad, res.graph.serialize(format="turtle"))
+            raise InvalidGraph(violations, bad)
+        with _timed(res.timings, "write"):
+            paths = write_outputs(res, Path(out))
     return res, paths
 
 
 def ensure_built(corpus: Path, out: Path, **run_options) -> Path:
-    """OUT/kg.ttl, built first when it is missing or older than an article or the manifest
-    (what notebooks call so that they run on a fresh checkout)."""
-    ttl = Path(out) / "kg.ttl"
+    """OUT/kg.ttl, built first when it is missing, older than an article or the manifest, or
+    not recorded with extractions.jsonl as one build (what notebooks call so that they run on a
+    fresh checkout)."""
+    ttl = Path(out) / TTL
     sources = [p for p in Path(corpus).iterdir() if p.suffix in (".txt", ".json")] if Path(corpus).is_dir() else []
-    if not ttl.is_file() or any(p.stat().st_mtime > ttl.stat().st_mtime for p in sources):
+    if not outputs_consistent(out) or any(_mtime(p) > ttl.stat().st_mtime for p in sources):
         build(corpus, out, **{"min_confidence": 0.5, **run_options})  # the CLI's defaults
     return ttl
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:         # a dangling link or an unreadable entry: the build reports it
+        return 0.0
 
 
 def summary(res: BuildResult) -> str:

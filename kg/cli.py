@@ -3,14 +3,53 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
 
-from .corpus import CorpusError
-from .export import FORMATS
-from .neo4j_load import LoadError, add_neo4j_args
-from .ner import BackendUnavailable
+from . import __version__
+from .errors import UserError
+
+DEFAULT_TTL = "out/kg.ttl"
+
+
+def add_graph_arg(p: argparse.ArgumentParser) -> None:
+    """The graph file, positional or ``--ttl`` (both accepted by every command that reads one)."""
+    p.add_argument("file", nargs="?", help=f"the Turtle graph (default {DEFAULT_TTL})")
+    p.add_argument("--ttl", help="the same, as an option")
+
+
+def graph_path(a) -> str:
+    if a.file and a.ttl and a.file != a.ttl:
+        raise OSError(f"two graph files given: {a.file} and --ttl {a.ttl}")
+    return a.file or a.ttl or DEFAULT_TTL
+
+
+def add_neo4j_args(parser) -> None:
+    parser.add_argument("--uri", help="Bolt URI (env NEO4J_URI, default bolt://localhost:7687)")
+    parser.add_argument("--user", help="user (env NEO4J_USER, default neo4j)")
+    parser.add_argument("--password", help="password (env NEO4J_PASSWORD)")
+    parser.add_argument("--database", help="database (env NEO4J_DATABASE, default neo4j)")
+    parser.add_argument("--timeout", type=float, metavar="SECONDS",
+                        help="connection timeout; transient errors are retried for 3x this "
+                             "(env NEO4J_TIMEOUT, default 10)")
+    parser.add_argument("--wipe", action="store_true", help="first delete what an earlier load put there")
+    parser.add_argument("--batch-size", type=int, default=1000, help="rows per UNWIND transaction")
+
+
+def target_from_args(a):
+    """The server the options and environment name; a malformed one fails here, before any work."""
+    from .outputs.neo4j_load import Target, check_uri
+    target = Target.from_env(uri=a.uri, user=a.user, password=a.password, database=a.database, timeout=a.timeout)
+    check_uri(target.uri)
+    return target
+
+
+def load_from_args(a, ttl) -> int:
+    from .outputs.neo4j_load import load_ttl
+    print(load_ttl(ttl, target_from_args(a), wipe=a.wipe, batch_size=a.batch_size))
+    return 0
 
 
 def _load_ttl(path: str):
@@ -26,8 +65,10 @@ def _load_ttl(path: str):
 
 def cmd_build(a) -> int:
     from .build import InvalidGraph, build, progress_to_stderr, summary
-    from .validate import format_violations
+    from .graph.validate import format_violations
     t0 = time.perf_counter()
+    if a.neo4j:
+        target_from_args(a)          # a malformed --uri fails before the build, not after it
     try:
         res, paths = build(Path(a.corpus), Path(a.out), ner=a.ner, hanlp_model=a.hanlp_model,
                            min_confidence=a.min_confidence, strict=a.strict,
@@ -42,46 +83,58 @@ def cmd_build(a) -> int:
     for kind, p in paths.items():
         print(f"{kind}: {p}")
     if a.neo4j:
-        from .neo4j_load import load_from_args
         return load_from_args(a, paths["turtle"])
     return 0
 
 
 def cmd_validate(a) -> int:
-    from .validate import format_violations, validate
-    violations = validate(_load_ttl(a.file))
+    from .graph.validate import format_violations, validate
+    violations = validate(_load_ttl(a.ttl))
     if violations:
         print(format_violations(violations))
         return 1
-    print(f"{a.file}: conforms to ontology/shapes.ttl")
+    print(f"{a.ttl}: conforms to ontology/shapes.ttl")
     return 0
 
 
 def cmd_export(a) -> int:
-    from .export import export
+    from .outputs.export import export
     _load_ttl(a.ttl)
     print(export(Path(a.ttl), a.format, Path(a.out) if a.out else None))
     return 0
 
 
 def cmd_sparql(a) -> int:
-    from .sparql import format_table, run_query, shipped_queries
+    from .graph.sparql import (
+        QueryError,
+        format_table,
+        looks_like_a_name,
+        prepare,
+        read_query,
+        run_query,
+        shipped_queries,
+    )
     if a.query == "list":
         print("\n".join(shipped_queries()))
         return 0
-    cols, rows = run_query(_load_ttl(a.ttl), a.query)
+    try:
+        prepare(read_query(a.query), a.allow_service)      # before the graph is read: fails fast
+        cols, rows = run_query(_load_ttl(a.ttl), a.query, a.allow_service)
+    except QueryError as exc:
+        source = "" if str(exc).startswith(a.query) or not looks_like_a_name(a.query) else f"{a.query}: "
+        print(f"kg sparql: error: {source}{exc}", file=sys.stderr)
+        return 2
     print(format_table(cols, rows))
     return 0
 
 
 def cmd_load(a) -> int:
-    from .neo4j_load import load_from_args
     _load_ttl(a.ttl)
     return load_from_args(a, Path(a.ttl))
 
 
 def cmd_explain(a) -> int:
-    from .explain import explain, format_edges
+    from .graph.explain import explain, format_edges
     try:
         edges = explain(_load_ttl(a.ttl), a.entity, a.other)
     except KeyError as exc:
@@ -93,9 +146,11 @@ def cmd_explain(a) -> int:
 
 
 def cmd_viz(a) -> int:
-    from .fonts import MissingCJKFont
-    from .fx import Rates
-    from .viz import write_all
+    from .files import check_outputs
+    from .outputs.fonts import MissingCJKFont
+    from .outputs.fx import Rates
+    from .outputs.viz import write_all
+    check_outputs(Path(a.ttl).parent, [Path(a.ttl).name, "extractions.jsonl"])
     g = _load_ttl(a.ttl)
     try:
         rates = Rates().with_overrides(a.rate)
@@ -110,9 +165,17 @@ def cmd_viz(a) -> int:
     return 0
 
 
+def cmd_models(a) -> int:
+    from .extract.ner import DEFAULT_HANLP_MODEL, pull_hanlp_model, resolve_hanlp_model
+    model = a.model or DEFAULT_HANLP_MODEL
+    print(pull_hanlp_model(model) if a.action == "pull" else resolve_hanlp_model(model))
+    return 0
+
+
 def cmd_eval(a) -> int:
     import json
-    from .evaluate import GoldError, evaluate_files, format_report
+
+    from .graph.evaluate import GoldError, evaluate_files, format_report
     try:
         res = evaluate_files(Path(a.ttl), Path(a.gold))
     except GoldError as exc:
@@ -123,7 +186,52 @@ def cmd_eval(a) -> int:
 
 
 def main(argv=None) -> int:
+    """Every failure the user can cause or fix ends in one line on stderr and an exit code:
+    2 for bad input or a server, 1 for an invalid graph or an internal error, 130 on Ctrl-C."""
+    cmd = "kg"
+    try:
+        a = parse_args(argv)
+        cmd = f"kg {a.cmd}"
+        code = run_command(a)
+        sys.stdout.flush()          # a closed pipe shows here, not in the interpreter's exit
+        return code
+    except KeyboardInterrupt:
+        print(f"{cmd}: interrupted; files are written whole or not at all", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # the reader (head, less) went away; stdout is pointed at /dev/null so that the final
+        # flush at exit does not fail a second time
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def run_command(a) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    try:
+        if hasattr(a, "file") and a.cmd != "build":
+            a.ttl = graph_path(a)
+        return a.func(a)
+    except BrokenPipeError:
+        raise
+    except (UserError, OSError) as exc:
+        print(f"kg {a.cmd}: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        if os.environ.get("KG_TRACEBACK"):
+            raise
+        print(f"kg {a.cmd}: internal error: {type(exc).__name__}: {_one_line(exc)}"
+              " (set KG_TRACEBACK=1 to see where)", file=sys.stderr)
+        return 1
+
+
+def parse_args(argv=None):
+    from .outputs.export import FORMATS
     ap = argparse.ArgumentParser(prog="kg", description="Chinese AI-industry news -> knowledge graph")
+    ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = ap.add_subparsers(dest="cmd", required=True)
     b = sub.add_parser("build", help="extract a knowledge graph from a folder of .txt articles")
     b.add_argument("corpus", help="folder of .txt articles (optional manifest.json)")
@@ -141,52 +249,57 @@ def main(argv=None) -> int:
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="check a Turtle file against the SHACL shapes (pyshacl)")
-    v.add_argument("file", nargs="?", default="out/kg.ttl")
+    add_graph_arg(v)
     v.set_defaults(func=cmd_validate)
 
     e = sub.add_parser("export", help="write the graph as Turtle, N-Triples, JSON-LD, GraphML or GEXF")
     e.add_argument("--format", required=True, choices=sorted(FORMATS))
-    e.add_argument("--ttl", default="out/kg.ttl", help="the graph to export (default out/kg.ttl)")
+    add_graph_arg(e)
     e.add_argument("--out", help="target file (default: next to --ttl, with the format's extension)")
     e.set_defaults(func=cmd_export)
 
     q = sub.add_parser("sparql", help="run a SPARQL query (text, .rq file or shipped name; `list` lists them)")
     q.add_argument("query")
-    q.add_argument("--ttl", default="out/kg.ttl")
+    add_graph_arg(q)
+    q.add_argument("--allow-service", action="store_true",
+                   help="run SERVICE, FROM and FROM NAMED clauses, which fetch data from the addresses they name")
     q.set_defaults(func=cmd_sparql)
 
     n = sub.add_parser("load", help="load the graph into Neo4j (batched UNWIND/MERGE, idempotent)")
-    n.add_argument("--ttl", default="out/kg.ttl")
+    add_graph_arg(n)
     add_neo4j_args(n)
     n.set_defaults(func=cmd_load)
 
     x = sub.add_parser("explain", help="the sentences behind an entity's edges, or a pair's")
     x.add_argument("entity", help="name or alias, e.g. 李志飞")
     x.add_argument("other", nargs="?", help="a second entity: only edges between the two")
-    x.add_argument("--ttl", default="out/kg.ttl")
+    x.add_argument("file", nargs="?", help=f"the Turtle graph (default {DEFAULT_TTL})")
+    x.add_argument("--ttl", help="the same, as an option")
     x.set_defaults(func=cmd_explain)
 
     z = sub.add_parser("viz", help="interactive HTML, PNG charts and CSV tables of the graph (no Jupyter needed)")
-    z.add_argument("--ttl", default="out/kg.ttl")
+    add_graph_arg(z)
     z.add_argument("--out", help="output folder (default: viz/ beside --ttl)")
     z.add_argument("--currency", default="USD", help="currency of the funding charts (default USD)")
     z.add_argument("--rate", action="append", default=[], metavar="CODE=USD",
-                   help="exchange rate in USD per unit, e.g. CNY=0.14 (repeatable; defaults in kg/fx.py)")
+                   help="exchange rate in USD per unit, e.g. CNY=0.14 (repeatable; defaults in kg/outputs/fx.py)")
     z.add_argument("--font", help="a CJK .ttf/.otf/.ttc file for the PNGs (default: an installed Noto/Source Han font)")
     z.set_defaults(func=cmd_viz)
-
+    m = sub.add_parser("models", help="HanLP models: `pull` downloads one into HanLP's cache (needs internet)")
+    m.add_argument("action", choices=("pull", "path"), help="pull: download once; path: where it is cached")
+    m.add_argument("model", nargs="?", default=None,
+                   help="hanlp.pretrained name, URL or directory "
+                        "(default: KG_HANLP_MODEL or MSRA_NER_ELECTRA_SMALL_ZH)")
+    m.set_defaults(func=cmd_models)
     ev = sub.add_parser("eval", help="score the graph against gold files of your own (docs/gold-format.md)")
     ev.add_argument("gold", help="folder of gold .json files, one per article")
-    ev.add_argument("--ttl", default="out/kg.ttl", help="the graph to score (default out/kg.ttl)")
+    add_graph_arg(ev)
     ev.add_argument("--json", action="store_true", help="print the full result as JSON")
     ev.set_defaults(func=cmd_eval)
     a = ap.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    try:
-        return a.func(a)
-    except (CorpusError, BackendUnavailable, LoadError, OSError) as exc:
-        print(f"kg {a.cmd}: error: {exc}", file=sys.stderr)
-        return 2
+    if a.cmd == "explain" and a.file is None and a.other and a.other.endswith(".ttl"):
+        a.file, a.other = a.other, None          # `kg explain NAME FILE.ttl`
+    return a
 
 
 if __name__ == "__main__":

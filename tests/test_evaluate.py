@@ -9,7 +9,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.cli import main
-from kg.evaluate import evaluate, format_report, load_gold
+from kg.graph.evaluate import evaluate, format_report, load_gold
 
 AIKG = Namespace("https://aikg.dev/ontology#")
 ID = Namespace("https://aikg.dev/id/")
@@ -133,7 +133,7 @@ def test_kg_build_then_kg_eval_on_an_article_of_our_own(tmp_path, capsys):
 
 
 def test_evaluation_never_imports_the_extraction_pipeline():
-    code = ("import sys, kg.evaluate; "
-            "bad = [m for m in sys.modules if m.startswith(('spacy', 'kg.relations', 'kg.funding', 'kg.ner'))]; "
+    code = ("import sys, kg.graph.evaluate; "
+            "bad = [m for m in sys.modules if m.startswith(('spacy', 'kg.extract.relations', 'kg.extract.funding', 'kg.extract.ner'))]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)

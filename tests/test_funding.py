@@ -2,7 +2,7 @@
 pipeline (the ``extract`` fixture)."""
 import pytest
 
-from kg.funding import INVESTOR_RULES, investor_list_spans, raiser_spans
+from kg.extract.funding import INVESTOR_RULES, investor_list_spans, raiser_spans
 
 
 @pytest.mark.parametrize("rule", INVESTOR_RULES, ids=lambda r: r.name)

@@ -4,14 +4,14 @@ import subprocess
 import sys
 
 import pytest
-from rdflib import Graph, Literal, RDFS
+from rdflib import RDFS, Graph, Literal
 from rdflib.compare import isomorphic
 
-from kg.export import serialize, to_networkx
-from kg.explain import explain
-from kg.rdf import AIKG
-from kg.sparql import run_query, shipped_queries
-from kg.validate import validate
+from kg.graph.explain import explain
+from kg.graph.rdf import AIKG
+from kg.graph.sparql import run_query, shipped_queries
+from kg.graph.validate import validate
+from kg.outputs.export import serialize, to_networkx
 
 
 def test_corpus_graph_conforms_and_shapes_catch_violations(corpus_build):
@@ -27,6 +27,20 @@ def test_corpus_graph_conforms_and_shapes_catch_violations(corpus_build):
     g.set((fr, AIKG.currency, Literal("yuan")))
     shapes = {v.shape.split(" ")[0] for v in validate(g)}
     assert {"ash:EducatedAtShape", "ash:EntityShape", "ash:FundingRoundShape"} <= shapes
+
+
+@pytest.mark.parametrize("inference", ["none", "rdfs"])
+def test_shapes_give_the_same_verdict_with_and_without_rdfs_inference(corpus_build, inference):
+    """With RDFS entailment a Person is also an Agent and a foaf:Person: no false competition clash."""
+    g = Graph()
+    for t in corpus_build.graph:
+        g.add(t)
+    assert any(g.triples((None, AIKG.competesWith, None)))
+    assert validate(g, inference) == []
+    person = next(g.subjects(AIKG.founded, None))
+    company = next(g.objects(None, AIKG.founded))
+    g.add((person, AIKG.competesWith, company))
+    assert {v.shape.split(" ")[0] for v in validate(g, inference)} == {"ash:CompetesWithShape"}
 
 
 @pytest.mark.skipif(shutil.which("rapper") is None, reason="rapper (raptor2-utils) is installed by `make test`")

@@ -1,6 +1,6 @@
 import pytest
 
-from kg.money import find_money, parse_money
+from kg.extract.money import find_money, parse_money
 
 
 @pytest.mark.parametrize("text, amount, currency, approx", [

@@ -1,12 +1,13 @@
 """Both NER backends behind the same spaCy interface, on real models: LAC from its wheel, and a
 tiny HanLP model that this test trains with HanLP's own trainer and loads with hanlp.load."""
 import random
+from pathlib import Path
 
 import pytest
 
-from kg.mentions import extract_mentions
-from kg.normalize import split_sentences
-from kg.pipeline import build_nlp, choose_backend
+from kg.extract.mentions import extract_mentions
+from kg.extract.normalize import split_sentences
+from kg.extract.pipeline import build_nlp, choose_backend
 
 
 def mentions(nlp, text):
@@ -68,7 +69,7 @@ def tiny_hanlp_model(tmp_path_factory):
 
 
 def test_hanlp_backend_loads_a_trained_model_through_hanlp_load(tiny_hanlp_model):
-    from kg.ner import hanlp_spans, load_hanlp
+    from kg.extract.ner import hanlp_spans, load_hanlp
     nlp = build_nlp("hanlp", hanlp_model=tiny_hanlp_model)
     assert nlp.meta["ner_backend"] == "hanlp" and "hanlp_ner" in nlp.pipe_names
     component = load_hanlp(tiny_hanlp_model)
@@ -85,3 +86,88 @@ def test_hanlp_backend_loads_a_trained_model_through_hanlp_load(tiny_hanlp_model
 
 def test_auto_prefers_hanlp_when_its_model_loads(tiny_hanlp_model):
     assert choose_backend("auto", tiny_hanlp_model)[0] == "hanlp"
+
+
+def test_models_pull_fetches_once_then_builds_offline(tiny_hanlp_model, tmp_path):
+    """``kg models pull URL`` is the one step that downloads: here from a local HTTP server, into
+    an empty HanLP home; afterwards ``kg build --ner hanlp`` with the same URL loads from the cache."""
+    import functools
+    import http.server
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import threading
+    site = tmp_path / "site"
+    shutil.make_archive(str(site / "tiny_ner"), "zip", root_dir=Path(tiny_hanlp_model).parent,
+                        base_dir=Path(tiny_hanlp_model).name)
+    (site / "tiny_ner.zip").rename(site / "model.zip")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/model.zip"
+    kg = [sys.executable, "-m", "kg.cli"]
+    env = {**os.environ, "HANLP_HOME": str(tmp_path / "hanlp_home")}
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("赵一鸣创立了星河科技。钱小川是远望智能的创始人。", encoding="utf-8")
+    try:
+        before = subprocess.run([*kg, "build", str(corpus), "--out", str(tmp_path / "o"), "--ner", "hanlp",
+                                 "--hanlp-model", url], env=env, capture_output=True, text=True)
+        assert before.returncode == 2 and "kg models pull" in before.stderr      # never downloads by itself
+        pulled = subprocess.run([*kg, "models", "pull", url], env=env, capture_output=True, text=True)
+        assert pulled.returncode == 0, pulled.stderr
+        assert Path(pulled.stdout.strip()).is_dir()
+        server.shutdown()                                                          # offline from here on
+        built = subprocess.run([*kg, "build", str(corpus), "--out", str(tmp_path / "o"), "--ner", "hanlp",
+                                "--hanlp-model", url], env=env, capture_output=True, text=True)
+        assert built.returncode == 0, built.stderr
+        assert "NER backend: hanlp" in built.stdout
+    finally:
+        server.server_close()
+
+
+# ---------------------------------------------------------------- NER that generalizes
+# (sentences written for these tests; every name is made up or general knowledge)
+
+def test_bylines_name_people_and_outlets(lac_nlp):
+    found = mentions(lac_nlp, "文丨周小甲 编辑丨钱二宝 出品丨星海网·某某工作室")
+    assert {("周小甲", "Person"), ("钱二宝", "Person"), ("星海网", "MediaOutlet")} <= found
+
+
+def test_organizations_by_kind_word_in_an_investor_list(lac_nlp):
+    found = mentions(lac_nlp, "本轮融资由远山创投和北辰资本联合领投,青松基金、白塔投资等跟投。")
+    assert {("远山创投", "InvestmentFirm"), ("北辰资本", "InvestmentFirm"), ("青松基金", "InvestmentFirm"),
+            ("白塔投资", "InvestmentFirm")} <= found
+
+
+def test_latin_model_names_with_versions_and_kb_families(lac_nlp):
+    found = mentions(lac_nlp, "星河科技开源了推理模型Nova-3,还发布了视觉模型Nova-VL和通义千问3的对比。")
+    assert {("Nova-3", "AIModel"), ("Nova-VL", "AIModel"), ("通义千问3", "AIModel")} <= found
+
+
+def test_list_members_share_the_kind_of_the_list(lac_nlp):
+    found = mentions(lac_nlp, "包括吉利、奇瑞、远舟、青岚等车企都宣布接入。")
+    assert {("远舟", "Company"), ("青岚", "Company")} <= found
+
+
+def test_venture_arm_of_a_kb_company_is_an_investor(lac_nlp):
+    found = mentions(lac_nlp, "投资方包括百度战投、联想创投等。")
+    assert ("百度战投", "InvestmentFirm") in found
+
+
+def test_a_name_found_once_is_found_again_in_the_document(extract):
+    entities, triples, _, _ = extract("其中,它山智行(TASX)吸引了关注。它山智行的首席科学家孙卫东曾在华为任职。")
+    assert entities["它山智行"].type == "Company"
+    assert ("孙卫东", "worksFor", "它山智行") in triples
+
+
+def test_a_person_glossed_by_a_role_in_parentheses(extract):
+    entities, triples, _, _ = extract("三个月后,洪小波(前搜狗 CMO)加入青禾智能并担任联创。")
+    assert entities["洪小波"].type == "Person"
+    assert {("洪小波", "worksFor", "搜狗"), ("洪小波", "founded", "青禾智能")} <= triples
+
+
+def test_traditional_script_names_and_roles(extract):
+    _, triples, _, _ = extract("騰訊總裁劉小平表示，公司將加大投入。")
+    assert ("刘小平", "worksFor", "腾讯") in triples

@@ -1,5 +1,11 @@
-from kg.normalize import find_watermarks, garbled_spans, normalize, split_sentences, strip_pinyin
-from kg.records import SourceDoc
+from kg.extract.normalize import (
+    find_watermarks,
+    garbled_spans,
+    normalize,
+    split_sentences,
+    strip_pinyin,
+)
+from kg.extract.records import SourceDoc
 
 
 def norm(text):
@@ -62,10 +68,21 @@ def test_mojibake_is_flagged_not_repaired_and_does_not_split_sentences():
 
 
 def test_corpus_noise_is_gone_from_the_real_articles():
-    from kg.corpus import read_doc
-    from tests.conftest import CORPUS
+    from support import CORPUS
+
+    from kg.extract.corpus import read_doc
     d = normalize(read_doc(CORPUS / "003_536115cf7a38a5ec.txt"))
     assert "(shè)" not in d.text and "OpenAI" in d.text and "发展" in d.text
     d2 = normalize(read_doc(CORPUS / "002_4667ddc33a1cffc8.txt"))
     assert d2.stats["watermarks"] == ["lVi哈希力量 | 消除一切智能鸿沟"]
     assert "消除一切智能鸿沟" not in d2.text
+
+
+def test_long_runs_without_punctuation_are_cut_into_bounded_sentences():
+    from kg.extract.normalize import MAX_SENTENCE, split_sentences
+    text = "开头一句。" + "甲公司和乙公司在竞争" * 100 + "，丙公司" * 60 + " 结尾"
+    sents = split_sentences("d", text)
+    assert max(len(s.text) for s in sents) <= MAX_SENTENCE
+    assert all(text[s.start:s.end] == s.text for s in sents)                  # offsets still point into the text
+    assert "".join(s.text for s in sents).replace(" ", "") == text.replace(" ", "")   # nothing lost
+    assert any(s.text.endswith("，") for s in sents)                           # cut at a comma when there is one

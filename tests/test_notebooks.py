@@ -6,9 +6,9 @@ Policy: notebooks are committed without outputs (no stale figures, reviewable di
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from support import CORPUS, ROOT
 
-from kg.neo4j_load import load_ttl
-from tests.conftest import CORPUS, ROOT
+from kg.outputs.neo4j_load import load_ttl
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 

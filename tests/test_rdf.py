@@ -5,9 +5,9 @@ import sys
 from rdflib import RDF, RDFS, Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import PROV
+from support import CORPUS
 
-from kg.rdf import AIKG, entity_iri, load_ontology
-from tests.conftest import CORPUS
+from kg.graph.rdf import AIKG, entity_iri, load_ontology
 
 
 def test_graph_has_typed_labelled_entities_and_contract_relations(corpus_build):

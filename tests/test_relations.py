@@ -127,3 +127,25 @@ def test_generic_terms_quantifiers_and_technologies_are_not_organizations(extrac
                                 "法国Mixtral公司是很典型的例子。")
     assert not {"AI", "一部分", "RAG技术", "RAG"} & set(entities)
     assert entities["Mixtral"].type == "Company"        # a real name before 公司 is still a company
+
+
+def test_a_price_war_pairs_the_opener_with_those_who_follow(extract):
+    _, triples, _, _ = extract("5月初,百度率先发布新模型,打响了价格战。随后几天,智谱AI、月之暗面相继宣布大幅降价。")
+    comp = {frozenset((s, o)) for s, p, o in triples if p == "competesWith"}
+    assert {frozenset(("百度", "智谱AI")), frozenset(("百度", "月之暗面"))} <= comp
+    assert frozenset(("智谱AI", "月之暗面")) not in comp
+
+
+def test_members_of_a_model_family_share_its_developer(extract):
+    _, triples, _, _ = extract("百度宣布文心一言的两款主力模型Wenxin-Speed、Wenxin-Lite全面免费。")
+    assert {("百度", "developed", "Wenxin-Speed"), ("百度", "developed", "Wenxin-Lite")} <= triples
+
+
+def test_adopters_listed_after_the_model_they_take_up(extract):
+    _, triples, _, _ = extract("已有十余家车企宣布与DeepSeek深度融合,包括远舟汽车、青岚汽车、吉利等。")
+    assert {("远舟汽车", "uses", "DeepSeek"), ("青岚汽车", "uses", "DeepSeek"), ("吉利", "uses", "DeepSeek")} <= triples
+
+
+def test_a_model_is_no_adopter_of_an_ordinary_company(extract):
+    _, triples, _, _ = extract("星河科技采用了英伟达的芯片。")
+    assert not any(p == "uses" for _, p, _ in triples)

@@ -8,13 +8,13 @@ import warnings
 import pytest
 from rdflib import RDF, Graph
 
-from kg import analysis
 from kg.build import ensure_built
 from kg.cli import main
-from kg.fonts import MissingCJKFont, use_cjk_font
-from kg.fx import Rates
-from kg.rdf import AIKG, build_graph
-from kg.records import Entity, Evidence, FundingRound, Relation
+from kg.extract.records import Entity, Evidence, FundingRound, Relation
+from kg.graph.rdf import AIKG, build_graph
+from kg.outputs import analysis
+from kg.outputs.fonts import MissingCJKFont, use_cjk_font
+from kg.outputs.fx import Rates
 
 
 def _ev(text, conf=0.8, rule="test-rule"):
@@ -180,3 +180,37 @@ def test_pictures_are_the_same_in_every_process(corpus_out, tmp_path):
                        check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
         pngs.append([(out / name).read_bytes() for name in ("industry.png", "competition.png", "communities.csv")])
     assert pngs[0] == pngs[1]
+
+
+def test_kg_viz_draws_a_graph_without_competition_or_funding(tmp_path, capsys):
+    g = build_graph([], [Entity("p", "张三", "Person"), Entity("b", "乙公司", "Company")],
+                    [Relation("p", "founded", "b", [_ev("张三创立了乙公司。", 0.9)])], [])
+    ttl = tmp_path / "kg.ttl"
+    ttl.write_text(g.serialize(format="turtle"), encoding="utf-8")
+    assert main(["viz", "--ttl", str(ttl), "--out", str(tmp_path / "viz")]) == 0, capsys.readouterr().err
+    assert (tmp_path / "viz" / "competition.png").read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "viz" / "competition.csv").read_text(encoding="utf-8-sig") == ""
+    assert (tmp_path / "viz" / "funding.png").is_file()
+
+
+def test_names_and_titles_cannot_inject_markup_or_spreadsheet_formulas(tmp_path):
+    from kg.outputs.viz import mentions_html, write_all
+    script = "<script>alert(1)</script>"
+    ents = [Entity("x", script, "Company"), Entity("f", "=HYPERLINK(\"http://x\")", "Company"),
+            Entity("m", "-1+2", "Person"), Entity("a", "@SUM(A1)", "Company")]
+    rels = [Relation("x", "competesWith", "f", [_ev("一句话。")]), Relation("m", "worksFor", "a", [_ev("两句话。")])]
+    ttl = tmp_path / "kg.ttl"
+    ttl.write_text(build_graph([], ents, rels, []).serialize(format="turtle"), encoding="utf-8")
+    out = tmp_path / "viz"
+    write_all(Graph().parse(ttl), ttl, out)
+    for page in ("industry.html", "competition.html"):
+        assert script not in (out / page).read_text(encoding="utf-8")
+    page = mentions_html("张三在这里。", [{"start": 0, "end": 2, "label": "Person"}], script)
+    assert script not in page and "&lt;script&gt;" in page
+    import csv
+    rows = list(csv.DictReader(io.StringIO((out / "centrality.csv").read_text(encoding="utf-8-sig"))))
+    names = {r["name"] for r in rows}
+    assert {"'=HYPERLINK(\"http://x\")", "'-1+2", "'@SUM(A1)", script} == names
+    comp = list(csv.DictReader(io.StringIO((out / "competition.csv").read_text(encoding="utf-8-sig"))))
+    assert {comp[0]["a"], comp[0]["b"]} == {script, "'=HYPERLINK(\"http://x\")"}
+    assert all(not v.startswith(("=", "+", "-", "@")) for r in rows + comp for v in r.values())

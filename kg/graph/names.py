@@ -1,0 +1,10 @@
+"""How names are compared everywhere (KB look-ups, entity resolution, `kg explain`, `kg eval`):
+NFKC, case-folded, without spaces and punctuation, as the scorer matches them."""
+from __future__ import annotations
+
+import unicodedata
+
+
+def norm_key(name: str) -> str:
+    s = unicodedata.normalize("NFKC", name).casefold()
+    return "".join(c for c in s if not (c.isspace() or unicodedata.category(c)[0] in "PZS"))

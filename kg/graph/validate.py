@@ -1,0 +1,75 @@
+"""SHACL validation of a graph against ``ontology/shapes.ttl`` (pyshacl), with readable results.
+
+The ontology is passed as pyshacl's ``ont_graph`` so that ``sh:class aikg:Organization`` accepts
+a ``aikg:Company`` through the class hierarchy, without running RDFS inference over the data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pyshacl import validate as shacl_validate
+from rdflib import RDFS, Graph, Namespace, URIRef
+
+from ..resources import ontology_file
+from .rdf import load_ontology
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+@dataclass(frozen=True)
+class Violation:
+    focus: str
+    path: str
+    message: str
+    shape: str
+
+    def __str__(self) -> str:
+        where = f" {self.path}" if self.path else ""
+        return f"{self.focus}{where}: {self.message} [{self.shape}]"
+
+
+@lru_cache(maxsize=1)
+def load_shapes() -> Graph:
+    return Graph().parse(ontology_file("shapes.ttl"))
+
+
+def _short(g: Graph, term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        label = g.value(term, RDFS.label)
+        try:
+            name = g.namespace_manager.normalizeUri(term)
+        except Exception:
+            name = str(term)
+        return f"{name} ({label})" if label else name
+    return str(term)
+
+
+def validate(data: Graph, inference: str = "none") -> list[Violation]:
+    """Every violation of the shapes (an empty list: the graph conforms).  The shapes give the
+    same verdict with ``inference="rdfs"``, as many users run pyshacl."""
+    conforms, report, _ = shacl_validate(data, shacl_graph=load_shapes(), ont_graph=load_ontology(),
+                                         inference=inference, advanced=True, allow_warnings=True)
+    if conforms:
+        return []
+    shapes = load_shapes()
+    out = set()
+    for res in report.subjects(SH.resultSeverity, SH.Violation):
+        shape = report.value(res, SH.sourceShape)
+        # a property shape is a blank node: name the node shape that holds it
+        shape = next(shapes.subjects(SH.property, shape), shape)
+        out.add(Violation(_short(data, report.value(res, SH.focusNode)),
+                          _short(data, report.value(res, SH.resultPath)),
+                          str(report.value(res, SH.resultMessage) or "constraint violated"),
+                          _short(shapes, shape)))
+    return sorted(out, key=lambda v: (v.shape, v.focus, v.path, v.message))
+
+
+def format_violations(violations: list[Violation], limit: int = 50) -> str:
+    lines = [f"{len(violations)} SHACL violation(s):"]
+    lines += [f"  - {v}" for v in violations[:limit]]
+    if len(violations) > limit:
+        lines.append(f"  ... and {len(violations) - limit} more")
+    return "\n".join(lines)

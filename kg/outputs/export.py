@@ -1,0 +1,55 @@
+"""Exports of the canonical RDF graph: Turtle, N-Triples, JSON-LD, and a networkx view
+(GraphML / GEXF for Gephi) with names, types and predicates as attributes."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import networkx as nx
+from rdflib import Graph
+
+from ..files import write_atomic
+from ..graph import reader
+
+RDF_FORMATS = {"turtle": "ttl", "nt": "nt", "json-ld": "jsonld"}
+NX_FORMATS = {"graphml": "graphml", "gexf": "gexf"}
+FORMATS = {**RDF_FORMATS, **NX_FORMATS}
+
+
+def to_networkx(g: Graph) -> nx.MultiDiGraph:
+    """Entities as nodes (name, type, aliases), extracted relations as edges (predicate, the best
+    confidence and the number of evidence sentences), funding rounds as nodes linked by
+    ``recipient`` and ``investor`` edges.  Symmetric predicates keep their one stored direction."""
+    G = nx.MultiDiGraph()
+    for e in reader.entities(g).values():
+        G.add_node(e.iri, name=e.name, type=e.type, aliases="|".join(e.aliases))
+    for f in reader.facts(g):
+        G.add_edge(f.subject, f.object, key=f.predicate, predicate=f.predicate, confidence=f.confidence,
+                   evidence=len(f.evidence))
+    for r in reader.rounds(g):
+        G.add_node(r.iri, name=r.name, type="FundingRound", amount=r.amount, currency=r.currency)
+        G.add_edge(r.iri, r.recipient, key="recipient", predicate="recipient")
+        for inv in r.investors:
+            G.add_edge(inv, r.iri, key="investor", predicate="investor")
+    return G
+
+
+def serialize(g: Graph, fmt: str) -> bytes:
+    if fmt in RDF_FORMATS:
+        data = g.serialize(format=fmt, encoding="utf-8")
+        if fmt == "nt":      # rdflib writes N-Triples in hash order; sorted lines are diffable
+            data = b"".join(sorted(data.splitlines(keepends=True)))
+        return data
+    if fmt in NX_FORMATS:
+        buf = io.BytesIO()
+        (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(to_networkx(g), buf)
+        return buf.getvalue()
+    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def export(ttl: Path, fmt: str, out: Path | None = None) -> Path:
+    """Read the Turtle output and write it as ``fmt`` next to it (or to ``out``), atomically."""
+    g = Graph().parse(ttl, format="turtle")
+    target = Path(out) if out else Path(ttl).with_suffix("." + FORMATS[fmt])
+    write_atomic(target, serialize(g, fmt))
+    return target

@@ -1,0 +1,51 @@
+"""kg.graph.vocab is the code's copy of ontology/aikg.ttl: the two must declare the same terms."""
+import pytest
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
+from rdflib.collection import Collection
+
+from kg.graph.vocab import AIKG, ENTITY_TYPES, PREDICATES
+from kg.resources import ontology_file
+
+NS = str(AIKG._NS)
+
+
+def local(term) -> str | None:
+    return str(term)[len(NS):] if isinstance(term, URIRef) and str(term).startswith(NS) else None
+
+
+ONTO = Graph().parse(ontology_file("aikg.ttl"))
+
+
+def test_every_term_of_the_ontology_is_in_the_vocabulary_and_back():
+    declared = {local(s) for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+                for s in ONTO.subjects(RDF.type, kind)} - {None}
+    assert declared == set(AIKG.__annotations__)
+
+
+def test_entity_classes_are_the_classes_under_agent_or_the_model_classes():
+    classes = {local(s) for s in ONTO.subjects(RDF.type, OWL.Class)} - {None}    # None: a union
+    assert set(ENTITY_TYPES) <= classes
+    assert classes - set(ENTITY_TYPES) == {"Agent", "FundingRound", "Document"}
+
+
+def test_predicates_match_their_owl_declarations():
+    inverses = set(ONTO.objects(None, OWL.inverseOf))
+    relation_properties = {local(s) for s in ONTO.subjects(RDF.type, OWL.ObjectProperty)
+                           if s not in inverses and s != AIKG.evidence
+                           and ONTO.value(s, RDFS.domain) != AIKG.FundingRound}
+    for name, p in PREDICATES.items():
+        iri = AIKG[name]
+        assert (iri, RDF.type, OWL.ObjectProperty) in ONTO
+        assert local(ONTO.value(iri, RDFS.domain)) == p.domain, name
+        rng = ONTO.value(iri, RDFS.range)
+        union = ONTO.value(rng, OWL.unionOf) if rng is not None else None
+        declared = (tuple(local(c) for c in Collection(ONTO, union)) if union is not None
+                    else (local(rng),) if rng is not None else None)
+        assert declared == p.range, name
+        assert ((iri, RDF.type, OWL.SymmetricProperty) in ONTO) == p.symmetric, name
+    assert set(PREDICATES) == relation_properties
+
+
+def test_a_misspelt_term_fails_instead_of_minting_an_iri():
+    with pytest.raises(AttributeError):
+        getattr(AIKG, "competesWth")  # noqa: B009 (the attribute lookup is what is tested)
