@@ -61,6 +61,10 @@ RAISE_PRONOUN = re.compile(r"该公司|这家[^，,。⟦⟧]{0,20}?(?:公司|�
 DATE = re.compile(r"((?:19|20)\d\d)年(?:(\d{1,2})月)?|(?<![\d年])(\d{1,2})月(?:\d{1,2}日)?")
 YEAR = re.compile(r"((?:19|20)\d\d)年")
 CONTEXT_SENTENCES = 4
+# spans an upstream stage may type as organizations that can neither raise nor invest: a date,
+# a kind of round, an unnamed fund ("3月", "战略投资", "一只美元基金")
+NOT_A_PARTY = re.compile(r"\d{1,4}[年月日]份?|[一二三四五六七八九十]{1,3}月份?|(?:种子|天使|Pre-?[A-F]\+?|[A-F]\+?)轮|"
+                         r"战略投资|战略融资|(?:一|多|两|几)[只支家个](?:[^，,。]{0,6})(?:基金|机构|公司)")
 KIND = {"Person": "P", "InvestmentFirm": "F", "Company": "O", "ResearchLab": "O", "Organization": "O",
         "University": "O"}
 
@@ -112,6 +116,9 @@ INVESTOR_RULES = [
                                  rf"(?:包括|为|是|有|涵盖|包含|来自|分别为|分别是|还有|主要有|覆盖)?[：:]?{INV}", 0.8,
                  "星河智能宣布完成5亿元C轮融资，投资方包括君联资本、深创投和IDG资本。",
                  (("君联资本", "星河智能"), ("深创投", "星河智能"), ("IDG资本", "星河智能"))),
+    InvestorRule("invest-party-colon", rf"(?:{T['party']})[^⟦⟧。；;：:]{{0,8}}[：:](?P<inv>[^。；;]*⟦[PFO]\d+⟧)", 0.8,
+                 "星河智能完成8亿元B轮融资，领投方有两家：红杉资本旗下一只美元基金，以及君联资本。",
+                 (("红杉资本", "星河智能"), ("君联资本", "星河智能"))),
     InvestorRule("invest-listed", rf"{INV}{TAIL}[^⟦⟧，,。]{{0,6}}?(?:{T['listed']})", 0.75,
                  "星河智能完成10亿元融资，中国移动、中国电信等央企赫然在列。",
                  (("中国移动", "星河智能"), ("中国电信", "星河智能"))),
@@ -222,7 +229,8 @@ class FundingReader:
         self.known: dict = {}                  # surface form -> slot of the companies named so far
 
     def read(self, sent: Sentence, slots: list) -> tuple[list[FundingRound], list[Investment]]:
-        slots = [s for s in slots if not s.virtual]
+        slots = [s for s in slots if not s.virtual
+                 and not NOT_A_PARTY.fullmatch(sent.text[s.start - sent.start:s.end - sent.start])]
         if sent.start != self.last_end:                  # a new line is a new paragraph
             self.paragraph = []
         self.last_end = sent.end
@@ -449,7 +457,8 @@ class FundingReader:
                     r.records.append(record)
                 else:
                     # the headline's "获8.7亿天使轮融资" and the body's "1.2亿美元的天使轮融资"
-                    if (same.evidence.confidence, not _bare(same)) <= (record.evidence.confidence, not r.money.bare):
+                    # a figure with its currency beats one without, then the surer reading
+                    if (not _bare(same), same.evidence.confidence) <= (not r.money.bare, record.evidence.confidence):
                         for attr in ("recipient", "amount", "currency", "approximate", "evidence", "surface"):
                             setattr(same, attr, getattr(record, attr))
                         same.date = same.date or record.date
@@ -510,7 +519,7 @@ SUFFIX_ONLY = re.compile(r"资本|创投|投资|基金|科技|集团|控股|资�
 NAME = r"(?:(?!公司|企业)[\u4e00-\u9fffA-Za-z0-9]){2,10}?"
 FILLER = (r"宣布|已经|已|正式|近日|近期|日前|今日|今天|昨日|刚刚|又|再|再度|也|先后|相继|纷纷|均|都|成功|顺利|率先|此前|之前|早前|曾经|曾|"
           r"今年|去年|前年|年初|年底|年内|此次|本次|近来|于\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
-RAISER_STOP = re.compile(rf"^(?:{FILLER})|(?:{FILLER})$|[我你他她它们这那哪谁该其每各此]|公司|企业|机构|团队|赛道|行业|"
+RAISER_STOP = re.compile(rf"^(?:{FILLER})|(?:{FILLER})$|[我你他她它们这那哪谁该其每各此]|公司|企业|机构|团队|赛道|行业|^\d|月$|"
                          r"^(?:产品|项目|平台|技术|模型|创业者|初创|市场|资本|资金|领域|本轮|此轮|该轮)")
 COMPANY_WORD = re.compile(r"公司|集团|银行|科技|控股|股份|证券|保险|石化|电信|移动|联通|汽车|电子")
 PLACE_NAME = re.compile(r"中国|美国|日本|欧洲|北京|上海|深圳|杭州|广州|香港|全球|国内|海外|[\u4e00-\u9fff]{1,3}[省市县区]")
@@ -600,7 +609,10 @@ def raiser_spans(text: str) -> list[tuple[int, int]]:
     out = []
     for m in RAISER.finditer(text):
         group = "list" if m.group("list") else "obj"
-        out += [(a, b) for a, b in _items(m.group(group), m.start(group)) if not RAISER_STOP.search(text[a:b])]
+        for a, b in _items(m.group(group), m.start(group)):
+            lead = re.match(rf"(?:{FILLER})*", text[a:b]).end()    # "此前星河智能已完成": 此前 is no part
+            if b - a - lead >= 2 and not RAISER_STOP.search(text[a + lead:b]):
+                out.append((a + lead, b))
     return out
 
 

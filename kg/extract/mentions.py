@@ -15,7 +15,7 @@ from ..graph.vocab import ORG_TYPES as ORG_CLASSES
 from .kb import load_kb
 from .records import Mention, Sentence
 
-PRIORITY = {"kb": 0, "cue": 1, "investor": 2, "ner": 3}
+PRIORITY = {"kb": 0, "investor": 1, "cue": 2, "ner": 3}
 # suffix -> class, checked in order; the first that matches wins
 ORG_SUFFIXES = [
     (re.compile(r"(大学|学院|University|College)$"), "University"),
