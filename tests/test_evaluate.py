@@ -103,6 +103,8 @@ def test_cli_prints_json_and_names_a_bad_gold_folder(gold_dir, tmp_path, capsys)
     ttl.write_text(small_graph().serialize(format="turtle"), encoding="utf-8")
     assert main(["eval", str(gold_dir), "--ttl", str(ttl), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["funding"]["tp"] == 1
+    assert main(["eval", str(gold_dir), str(ttl)]) == 0          # the graph as a positional argument
+    assert "funding" in capsys.readouterr().out
     (gold_dir / "broken.json").write_text("{not json", encoding="utf-8")
     assert main(["eval", str(gold_dir), "--ttl", str(ttl)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
