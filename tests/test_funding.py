@@ -189,3 +189,10 @@ def test_a_figure_received_from_a_named_investor_is_a_round(extract):
     (r,) = rounds
     assert (names[r.recipient], r.amount, r.approximate, [names[i] for i in r.investors]) == (
         "云帆机器人", 10_000_000, True, ["红杉资本"])
+
+
+def test_a_listed_investor_named_after_a_known_company_is_its_fund(extract):
+    entities, triples, _, _ = extract("星河智能完成3亿元B轮融资，由美团龙珠领投，华为哈勃跟投。")
+    assert entities["美团龙珠"].type == entities["华为哈勃"].type == "InvestmentFirm"
+    assert {("美团龙珠", "investedIn", "星河智能"), ("华为哈勃", "investedIn", "星河智能")} <= triples
+    assert not {("美团", "investedIn", "星河智能"), ("华为", "investedIn", "星河智能")} & triples

@@ -510,7 +510,7 @@ PARTY_LIST = re.compile(rf"(?:{T['party']})(?:阵容|名单)?[^、]{{0,4}}?(?:�
 ITEM_PREFIX = re.compile(rf"^(?:由|包括|以及|还有|及|和|与|其中|另有|现有|原有|新老|种子轮|天使轮|[A-F]轮)*(?:{T['party']})?")
 # a company's generic description, not its name: "产业平台晨星资本"
 ITEM_DESCRIPTOR = re.compile(r"^(?:[\u4e00-\u9fff]{0,2}(?:平台|机构)|子公司|产业基金)")
-ITEM_STOP = re.compile(r"[的了是在有将已被把对说要为于从向也都还就等这那其]|完成|获得|宣布|融资|轮|[\d数几十百千][万亿]|[万亿]元|家$|\d{4}|^\d|"
+ITEM_STOP = re.compile(r"[的了是在有将已被把对说要于从向也都还就等这那其]|^为|完成|获得|宣布|融资|轮|[\d数几十百千][万亿]|[万亿]元|家$|\d{4}|^\d|"
                        r"^(?:多家|机构|投资机构|知名|其他|同时|继续|另外|股东|央企|国资|基金|子基金|产业基金|子公司|平台|团队|公司|企业)$|"
                        r"巨头|厂商|大厂|玩家|们$|纷纷|不断|大幅|持续|继续|资本方|投资人")
 # a sentence whose lists may name investors
@@ -639,6 +639,12 @@ def make_investor_mentions(nlp: Language, name: str):
                 span = doc.char_span(a, b, label=_label(name, default), alignment_mode="strict")
                 if span is not None:
                     spans.append(span)
-        doc.spans["investor"] = spans
+        # "小米顺为", "美团龙珠": a listed investor that runs on past a KB company's name is that
+        # company's fund, not the company
+        kb = [(k.start_char, k.end_char) for k in doc.spans.get("kb", [])]
+        arms = [sp for sp in spans if sp.label_ == "InvestmentFirm"
+                and any(sp.start_char <= a and b <= sp.end_char and (a, b) != (sp.start_char, sp.end_char) for a, b in kb)]
+        doc.spans["fund_arm"] = arms
+        doc.spans["investor"] = [sp for sp in spans if sp not in arms]
         return doc
     return investor_mentions
