@@ -136,6 +136,7 @@ def test_kg_build_then_kg_eval_on_an_article_of_our_own(tmp_path, capsys):
 
 def test_evaluation_never_imports_the_extraction_pipeline():
     code = ("import sys, kg.graph.evaluate; "
-            "bad = [m for m in sys.modules if m.startswith(('spacy', 'kg.extract.relations', 'kg.extract.funding', 'kg.extract.ner'))]; "
+            "bad = [m for m in sys.modules "
+            "if m.startswith(('spacy', 'kg.extract.relations', 'kg.extract.funding', 'kg.extract.ner'))]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -288,7 +288,8 @@ class FundingReader:
             for m in rule.regex.finditer(text):
                 invs = [i for i in _ids(m.group("inv")) if slots[i].key not in parents and slots[i].label in KIND]
                 # "X…，A是其股东": 其 is the company the clause before is about
-                obj_group = "obj" if "obj" in rule.regex.groupindex else "its" if "its" in rule.regex.groupindex else None
+                groups = rule.regex.groupindex
+                obj_group = "obj" if "obj" in groups else "its" if "its" in groups else None
                 obj = _ids(m.group(obj_group))[0] if obj_group and m.group(obj_group) else None
                 if invs:
                     hits.append((m.start("inv"), invs, obj, rule))
@@ -327,7 +328,8 @@ class FundingReader:
                 near = rounds[min(free)[1]]
                 near.name = m.group(1)
                 near.pos, near.end = min(near.pos, m.start()), max(near.end, m.end())
-            elif not any(gap <= 20 for gap, _ in gaps) and (re.match(r"[^，,。]{0,4}融资", text[m.end():]) or "融资" in m.group(1)):
+            elif not any(gap <= 20 for gap, _ in gaps) and (re.match(r"[^，,。]{0,4}融资", text[m.end():])
+                                                           or "融资" in m.group(1)):
                 rounds.append(_Round(m.start(), m.end(), None, m.group(1)))
         rounds.sort(key=lambda r: r.pos)
         for r in rounds:
@@ -343,7 +345,8 @@ class FundingReader:
                 r.recipients, r.conf = found, 0.85
                 continue
             clause_head = text[:r.pos][max(text.rfind(c, 0, r.pos) for c in "。；;") + 1:]
-            companies = [i for i in _ids(text) if self._may_raise(slots[i], blocked) and slots[i].label != "InvestmentFirm"]
+            companies = [i for i in _ids(text)
+                         if self._may_raise(slots[i], blocked) and slots[i].label != "InvestmentFirm"]
             if companies and not RAISE_PRONOUN.search(clause_head):
                 r.recipients, r.conf = [slots[companies[0]]], 0.75
             elif RAISE_VERB.search(text) or r.name or hits:
@@ -373,7 +376,8 @@ class FundingReader:
         for rx in (rf"(?:{T['lead']}|{T['follow']}|{T['invest']}|为|向)(?:了)?(?P<s>⟦[OF]\d+⟧)",
                    r"(?P<s>⟦O\d+⟧)(?:的|本轮|此轮)?[^⟦⟧，,。]{0,8}融资|(?P<s2>⟦O\d+⟧)的[^⟦⟧，,。]{0,8}(?:轮|投资)"):
             m = None if found else re.search(rx, text)
-            found = found or ([i for i in _ids(m.group("s") or m.group("s2") or "") if self._may_raise(slots[i], blocked)]
+            found = found or ([i for i in _ids(m.group("s") or m.group("s2") or "")
+                               if self._may_raise(slots[i], blocked)]
                               if m else [])
         return [slots[i] for i in found]
 
@@ -437,7 +441,8 @@ class FundingReader:
             if not r.recipients:
                 continue
             r.date = self._date(text, r.pos)
-            self.recent = [x for x in self.recent if x[0].key != r.recipients[-1].key] + [(r.recipients[-1], self.sentences)]
+            last = r.recipients[-1]
+            self.recent = [x for x in self.recent if x[0].key != last.key] + [(last, self.sentences)]
             if r.money is None:
                 continue
             for rec in r.recipients:
@@ -600,7 +605,8 @@ def investor_list_spans(text: str) -> list[tuple[int, int]]:
 
 
 # "今日，某某科技宣布完成…融资", "A、B和C等企业相继完成…融资": the companies raising money
-RAISER = re.compile(rf"(?:^|(?<=[，,。：:；;\s的是])|(?<=公司)|(?<=企业)|(?<=获悉))(?P<list>{NAME}(?:(?:、|和|与|及){NAME})*)(?:等[^，,。]{{0,6}}?)?"
+RAISER = re.compile(rf"(?:^|(?<=[，,。：:；;\s的是])|(?<=公司)|(?<=企业)|(?<=获悉))"
+                    rf"(?P<list>{NAME}(?:(?:、|和|与|及){NAME})*)(?:等[^，,。]{{0,6}}?)?"
                     rf"(?:{FILLER})*(?:完成|获得|获|拿到|斩获|官宣)(?:了)?[^，,。]{{0,16}}?(?:融资|投资|注资)"
                     rf"|(?:领投|跟投|参投|投资|注资)(?:了)?(?P<obj>{NAME})的[^，,。]{{0,12}}?(?:融资|轮)")
 
@@ -643,7 +649,8 @@ def make_investor_mentions(nlp: Language, name: str):
         # company's fund, not the company
         kb = [(k.start_char, k.end_char) for k in doc.spans.get("kb", [])]
         arms = [sp for sp in spans if sp.label_ == "InvestmentFirm"
-                and any(sp.start_char <= a and b <= sp.end_char and (a, b) != (sp.start_char, sp.end_char) for a, b in kb)]
+                and any(sp.start_char <= a and b <= sp.end_char and (a, b) != (sp.start_char, sp.end_char)
+                        for a, b in kb)]
         doc.spans["fund_arm"] = arms
         doc.spans["investor"] = [sp for sp in spans if sp not in arms]
         return doc
