@@ -179,7 +179,7 @@ def cmd_eval(a) -> int:
 
     from .graph.evaluate import GoldError, evaluate_files, format_report
     try:
-        res = evaluate_files(Path(a.ttl), Path(a.gold))
+        res = evaluate_files(Path(graph_path(a)), Path(a.gold))
     except GoldError as exc:
         print(f"kg eval: error: {exc}", file=sys.stderr)
         return 2

@@ -103,6 +103,8 @@ def test_cli_prints_json_and_names_a_bad_gold_folder(gold_dir, tmp_path, capsys)
     ttl.write_text(small_graph().serialize(format="turtle"), encoding="utf-8")
     assert main(["eval", str(gold_dir), "--ttl", str(ttl), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["funding"]["tp"] == 1
+    assert main(["eval", str(gold_dir), str(ttl)]) == 0          # the graph as a positional argument
+    assert "funding" in capsys.readouterr().out
     (gold_dir / "broken.json").write_text("{not json", encoding="utf-8")
     assert main(["eval", str(gold_dir), "--ttl", str(ttl)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
@@ -134,6 +136,7 @@ def test_kg_build_then_kg_eval_on_an_article_of_our_own(tmp_path, capsys):
 
 def test_evaluation_never_imports_the_extraction_pipeline():
     code = ("import sys, kg.graph.evaluate; "
-            "bad = [m for m in sys.modules if m.startswith(('spacy', 'kg.extract.relations', 'kg.extract.funding', 'kg.extract.ner'))]; "
+            "bad = [m for m in sys.modules "
+            "if m.startswith(('spacy', 'kg.extract.relations', 'kg.extract.funding', 'kg.extract.ner'))]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -176,3 +176,23 @@ def test_this_company_is_the_one_named_last_and_one_round_is_reported_once(extra
     got = sorted((names[r.recipient], r.amount, r.round) for r in rounds)
     assert got == [("云帆机器人", 1_000_000_000, None), ("星河智能", 1_000_000_000, "B轮")]
     assert ("红杉资本", "investedIn", "星河智能") in triples
+
+
+def test_angel_investors_in_a_list_stay_people(extract):
+    entities, triples, _, _ = extract("星河智能完成5000万元天使轮融资，由奇绩创坛领投，天使投资人王刚、徐小平跟投。")
+    assert entities["徐小平"].type == "Person"
+    assert {("王刚", "investedIn", "星河智能"), ("徐小平", "investedIn", "星河智能")} <= triples
+
+
+def test_a_figure_received_from_a_named_investor_is_a_round(extract):
+    _, triples, rounds, names = extract("云帆机器人获红杉资本数千万元投资。")
+    (r,) = rounds
+    assert (names[r.recipient], r.amount, r.approximate, [names[i] for i in r.investors]) == (
+        "云帆机器人", 10_000_000, True, ["红杉资本"])
+
+
+def test_a_listed_investor_named_after_a_known_company_is_its_fund(extract):
+    entities, triples, _, _ = extract("星河智能完成3亿元B轮融资，由美团龙珠领投，华为哈勃跟投。")
+    assert entities["美团龙珠"].type == entities["华为哈勃"].type == "InvestmentFirm"
+    assert {("美团龙珠", "investedIn", "星河智能"), ("华为哈勃", "investedIn", "星河智能")} <= triples
+    assert not {("美团", "investedIn", "星河智能"), ("华为", "investedIn", "星河智能")} & triples

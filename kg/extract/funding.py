@@ -61,6 +61,10 @@ RAISE_PRONOUN = re.compile(r"该公司|这家[^，,。⟦⟧]{0,20}?(?:公司|�
 DATE = re.compile(r"((?:19|20)\d\d)年(?:(\d{1,2})月)?|(?<![\d年])(\d{1,2})月(?:\d{1,2}日)?")
 YEAR = re.compile(r"((?:19|20)\d\d)年")
 CONTEXT_SENTENCES = 4
+# spans an upstream stage may type as organizations that can neither raise nor invest: a date,
+# a kind of round, an unnamed fund ("3月", "战略投资", "一只美元基金")
+NOT_A_PARTY = re.compile(r"\d{1,4}[年月日]份?|[一二三四五六七八九十]{1,3}月份?|(?:种子|天使|Pre-?[A-F]\+?|[A-F]\+?)轮|"
+                         r"战略投资|战略融资|(?:一|多|两|几)[只支家个](?:[^，,。]{0,6})(?:基金|机构|公司)")
 KIND = {"Person": "P", "InvestmentFirm": "F", "Company": "O", "ResearchLab": "O", "Organization": "O",
         "University": "O"}
 
@@ -112,11 +116,14 @@ INVESTOR_RULES = [
                                  rf"(?:包括|为|是|有|涵盖|包含|来自|分别为|分别是|还有|主要有|覆盖)?[：:]?{INV}", 0.8,
                  "星河智能宣布完成5亿元C轮融资，投资方包括君联资本、深创投和IDG资本。",
                  (("君联资本", "星河智能"), ("深创投", "星河智能"), ("IDG资本", "星河智能"))),
+    InvestorRule("invest-party-colon", rf"(?:{T['party']})[^⟦⟧。；;：:]{{0,8}}[：:](?P<inv>[^。；;]*⟦[PFO]\d+⟧)", 0.8,
+                 "星河智能完成8亿元B轮融资，领投方有两家：红杉资本旗下一只美元基金，以及君联资本。",
+                 (("红杉资本", "星河智能"), ("君联资本", "星河智能"))),
     InvestorRule("invest-listed", rf"{INV}{TAIL}[^⟦⟧，,。]{{0,6}}?(?:{T['listed']})", 0.75,
                  "星河智能完成10亿元融资，中国移动、中国电信等央企赫然在列。",
                  (("中国移动", "星河智能"), ("中国电信", "星河智能"))),
     InvestorRule("invest-from", rf"(?:获得|获|拿到|得到|接受|迎来)(?:了)?(?:来自)?{INV}{TAIL}(?:的|等)?"
-                                rf"[^⟦⟧，,。]{{0,8}}?(?:投资|注资|入股|战略投资|融资)", 0.8,
+                                rf"(?:[^⟦⟧，,。]|⟦\$\d+⟧){{0,8}}?(?:投资|注资|入股|战略投资|融资)", 0.8,
                  "去年，云帆机器人获得了顺为资本的战略投资。", (("顺为资本", "云帆机器人"),)),
     InvestorRule("invest-by", rf"由{INV}{TAIL}(?:全额|独家|共同|联合)?(?:出资|投资|注资)", 0.75,
                  "星河智能的天使轮由奇绩创坛独家投资。", (("奇绩创坛", "星河智能"),)),
@@ -127,6 +134,9 @@ INVESTOR_RULES = [
     InvestorRule("invest-verb", rf"{INV}(?:[^。，,⟦⟧]|⟦\$\d+⟧){{0,12}}?(?:{T['lead']}|{T['follow']}|{T['invest']})(?:了)?"
                                 rf"[^。，,；;、的⟦⟧]{{0,8}}?(?P<obj>⟦[OF]\d+⟧)(?!{TAIL}(?:{T['lead']}|{T['follow']}))", 0.8,
                  "2023年，阿里巴巴投资了月之暗面。", (("阿里巴巴", "月之暗面"),)),
+    InvestorRule("invest-to", rf"{INV}(?:已|曾|再次|近日)?(?:向|对)(?P<obj>⟦[OF]\d+⟧)(?:[^。，,⟦⟧]|⟦\$\d+⟧){{0,8}}?"
+                              rf"(?:投资|注资|增资|出资)", 0.8,
+                 "上个月，红杉资本向月之暗面注资2亿元。", (("红杉资本", "月之暗面"),)),
     InvestorRule("invest-shareholder", rf"{INV}(?:是|为|成为|作为)(?:了)?(?P<obj>⟦[OF]\d+⟧)(?:的)?"
                                        rf"(?:第一大|第二大|大|主要|早期|重要|机构)?(?:股东|投资方|投资人|投资者)", 0.8,
                  "腾讯是星河智能的第一大股东。", (("腾讯", "星河智能"),)),
@@ -219,7 +229,8 @@ class FundingReader:
         self.known: dict = {}                  # surface form -> slot of the companies named so far
 
     def read(self, sent: Sentence, slots: list) -> tuple[list[FundingRound], list[Investment]]:
-        slots = [s for s in slots if not s.virtual]
+        slots = [s for s in slots if not s.virtual
+                 and not NOT_A_PARTY.fullmatch(sent.text[s.start - sent.start:s.end - sent.start])]
         if sent.start != self.last_end:                  # a new line is a new paragraph
             self.paragraph = []
         self.last_end = sent.end
@@ -277,7 +288,8 @@ class FundingReader:
             for m in rule.regex.finditer(text):
                 invs = [i for i in _ids(m.group("inv")) if slots[i].key not in parents and slots[i].label in KIND]
                 # "X…，A是其股东": 其 is the company the clause before is about
-                obj_group = "obj" if "obj" in rule.regex.groupindex else "its" if "its" in rule.regex.groupindex else None
+                groups = rule.regex.groupindex
+                obj_group = "obj" if "obj" in groups else "its" if "its" in groups else None
                 obj = _ids(m.group(obj_group))[0] if obj_group and m.group(obj_group) else None
                 if invs:
                     hits.append((m.start("inv"), invs, obj, rule))
@@ -300,7 +312,8 @@ class FundingReader:
             if (NOT_ROUND.search(before[-14:]) or NOT_ROUND_AFTER.search(after) or CONVERSION.search(before)
                     or GENERIC_SIZE.search(before[-6:]) or not FUNDING_WORD.search(near)):
                 continue
-            if SPENDING.search(before[-8:]) and not re.search(r"融资|轮|领投|跟投", text[clause_start:m.end() + 15]):
+            if SPENDING.search(before[-8:]) and not re.search(r"融资|轮|领投|跟投|(?:向|对|入股)⟦[OF]",
+                                                                text[clause_start:m.end() + 15]):
                 continue
             if money.bare and not re.match(r"[^，,。⟦]{0,3}?(?:级|的)?[^，,。⟦]{0,8}?(?:融资|轮)", after):
                 continue
@@ -315,7 +328,8 @@ class FundingReader:
                 near = rounds[min(free)[1]]
                 near.name = m.group(1)
                 near.pos, near.end = min(near.pos, m.start()), max(near.end, m.end())
-            elif not any(gap <= 20 for gap, _ in gaps) and (re.match(r"[^，,。]{0,4}融资", text[m.end():]) or "融资" in m.group(1)):
+            elif not any(gap <= 20 for gap, _ in gaps) and (re.match(r"[^，,。]{0,4}融资", text[m.end():])
+                                                           or "融资" in m.group(1)):
                 rounds.append(_Round(m.start(), m.end(), None, m.group(1)))
         rounds.sort(key=lambda r: r.pos)
         for r in rounds:
@@ -331,7 +345,8 @@ class FundingReader:
                 r.recipients, r.conf = found, 0.85
                 continue
             clause_head = text[:r.pos][max(text.rfind(c, 0, r.pos) for c in "。；;") + 1:]
-            companies = [i for i in _ids(text) if self._may_raise(slots[i], blocked) and slots[i].label != "InvestmentFirm"]
+            companies = [i for i in _ids(text)
+                         if self._may_raise(slots[i], blocked) and slots[i].label != "InvestmentFirm"]
             if companies and not RAISE_PRONOUN.search(clause_head):
                 r.recipients, r.conf = [slots[companies[0]]], 0.75
             elif RAISE_VERB.search(text) or r.name or hits:
@@ -361,7 +376,8 @@ class FundingReader:
         for rx in (rf"(?:{T['lead']}|{T['follow']}|{T['invest']}|为|向)(?:了)?(?P<s>⟦[OF]\d+⟧)",
                    r"(?P<s>⟦O\d+⟧)(?:的|本轮|此轮)?[^⟦⟧，,。]{0,8}融资|(?P<s2>⟦O\d+⟧)的[^⟦⟧，,。]{0,8}(?:轮|投资)"):
             m = None if found else re.search(rx, text)
-            found = found or ([i for i in _ids(m.group("s") or m.group("s2") or "") if self._may_raise(slots[i], blocked)]
+            found = found or ([i for i in _ids(m.group("s") or m.group("s2") or "")
+                               if self._may_raise(slots[i], blocked)]
                               if m else [])
         return [slots[i] for i in found]
 
@@ -425,7 +441,8 @@ class FundingReader:
             if not r.recipients:
                 continue
             r.date = self._date(text, r.pos)
-            self.recent = [x for x in self.recent if x[0].key != r.recipients[-1].key] + [(r.recipients[-1], self.sentences)]
+            last = r.recipients[-1]
+            self.recent = [x for x in self.recent if x[0].key != last.key] + [(last, self.sentences)]
             if r.money is None:
                 continue
             for rec in r.recipients:
@@ -445,7 +462,8 @@ class FundingReader:
                     r.records.append(record)
                 else:
                     # the headline's "获8.7亿天使轮融资" and the body's "1.2亿美元的天使轮融资"
-                    if (same.evidence.confidence, not _bare(same)) <= (record.evidence.confidence, not r.money.bare):
+                    # a figure with its currency beats one without, then the surer reading
+                    if (not _bare(same), same.evidence.confidence) <= (not r.money.bare, record.evidence.confidence):
                         for attr in ("recipient", "amount", "currency", "approximate", "evidence", "surface"):
                             setattr(same, attr, getattr(record, attr))
                         same.date = same.date or record.date
@@ -497,7 +515,7 @@ PARTY_LIST = re.compile(rf"(?:{T['party']})(?:阵容|名单)?[^、]{{0,4}}?(?:�
 ITEM_PREFIX = re.compile(rf"^(?:由|包括|以及|还有|及|和|与|其中|另有|现有|原有|新老|种子轮|天使轮|[A-F]轮)*(?:{T['party']})?")
 # a company's generic description, not its name: "产业平台晨星资本"
 ITEM_DESCRIPTOR = re.compile(r"^(?:[\u4e00-\u9fff]{0,2}(?:平台|机构)|子公司|产业基金)")
-ITEM_STOP = re.compile(r"[的了是在有将已被把对说要为于从向也都还就等这那其]|完成|获得|宣布|融资|轮|[\d数几十百千][万亿]|[万亿]元|家$|\d{4}|^\d|"
+ITEM_STOP = re.compile(r"[的了是在有将已被把对说要于从向也都还就等这那其]|^为|完成|获得|宣布|融资|轮|[\d数几十百千][万亿]|[万亿]元|家$|\d{4}|^\d|"
                        r"^(?:多家|机构|投资机构|知名|其他|同时|继续|另外|股东|央企|国资|基金|子基金|产业基金|子公司|平台|团队|公司|企业)$|"
                        r"巨头|厂商|大厂|玩家|们$|纷纷|不断|大幅|持续|继续|资本方|投资人")
 # a sentence whose lists may name investors
@@ -506,7 +524,7 @@ SUFFIX_ONLY = re.compile(r"资本|创投|投资|基金|科技|集团|控股|资�
 NAME = r"(?:(?!公司|企业)[\u4e00-\u9fffA-Za-z0-9]){2,10}?"
 FILLER = (r"宣布|已经|已|正式|近日|近期|日前|今日|今天|昨日|刚刚|又|再|再度|也|先后|相继|纷纷|均|都|成功|顺利|率先|此前|之前|早前|曾经|曾|"
           r"今年|去年|前年|年初|年底|年内|此次|本次|近来|于\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
-RAISER_STOP = re.compile(rf"^(?:{FILLER})|(?:{FILLER})$|[我你他她它们这那哪谁该其每各此]|公司|企业|机构|团队|赛道|行业|"
+RAISER_STOP = re.compile(rf"^(?:{FILLER})|(?:{FILLER})$|[我你他她它们这那哪谁该其每各此]|公司|企业|机构|团队|赛道|行业|^\d|月$|"
                          r"^(?:产品|项目|平台|技术|模型|创业者|初创|市场|资本|资金|领域|本轮|此轮|该轮)")
 COMPANY_WORD = re.compile(r"公司|集团|银行|科技|控股|股份|证券|保险|石化|电信|移动|联通|汽车|电子")
 PLACE_NAME = re.compile(r"中国|美国|日本|欧洲|北京|上海|深圳|杭州|广州|香港|全球|国内|海外|[\u4e00-\u9fff]{1,3}[省市县区]")
@@ -587,7 +605,8 @@ def investor_list_spans(text: str) -> list[tuple[int, int]]:
 
 
 # "今日，某某科技宣布完成…融资", "A、B和C等企业相继完成…融资": the companies raising money
-RAISER = re.compile(rf"(?:^|(?<=[，,。：:；;\s的是])|(?<=公司)|(?<=企业)|(?<=获悉))(?P<list>{NAME}(?:(?:、|和|与|及){NAME})*)(?:等[^，,。]{{0,6}}?)?"
+RAISER = re.compile(rf"(?:^|(?<=[，,。：:；;\s的是])|(?<=公司)|(?<=企业)|(?<=获悉))"
+                    rf"(?P<list>{NAME}(?:(?:、|和|与|及){NAME})*)(?:等[^，,。]{{0,6}}?)?"
                     rf"(?:{FILLER})*(?:完成|获得|获|拿到|斩获|官宣)(?:了)?[^，,。]{{0,16}}?(?:融资|投资|注资)"
                     rf"|(?:领投|跟投|参投|投资|注资)(?:了)?(?P<obj>{NAME})的[^，,。]{{0,12}}?(?:融资|轮)")
 
@@ -596,7 +615,10 @@ def raiser_spans(text: str) -> list[tuple[int, int]]:
     out = []
     for m in RAISER.finditer(text):
         group = "list" if m.group("list") else "obj"
-        out += [(a, b) for a, b in _items(m.group(group), m.start(group)) if not RAISER_STOP.search(text[a:b])]
+        for a, b in _items(m.group(group), m.start(group)):
+            lead = re.match(rf"(?:{FILLER})*", text[a:b]).end()    # "此前星河智能已完成": 此前 is no part
+            if b - a - lead >= 2 and not RAISER_STOP.search(text[a + lead:b]):
+                out.append((a + lead, b))
     return out
 
 
@@ -611,14 +633,25 @@ def _label(name: str, default: str) -> str:
 def make_investor_mentions(nlp: Language, name: str):
     def investor_mentions(doc: Doc) -> Doc:
         spans = []
+        # angel investors are people: an item the NER reads as a person stays one, when it is as
+        # short as a Chinese personal name (a four-character firm name is often misread)
+        persons = [(p.start_char, p.end_char) for p in doc.spans.get("ner", [])
+                   if p.label_ == "PER" and len(p.text) <= 3]
         for spans_of, default in ((investor_list_spans, "InvestmentFirm"), (raiser_spans, "Company")):
             for a, b in spans_of(doc.text):
                 name = doc.text[a:b]
-                if PLACE_NAME.fullmatch(name):
+                if PLACE_NAME.fullmatch(name) or any(x <= a and b <= y for x, y in persons):
                     continue
                 span = doc.char_span(a, b, label=_label(name, default), alignment_mode="strict")
                 if span is not None:
                     spans.append(span)
-        doc.spans["investor"] = spans
+        # "小米顺为", "美团龙珠": a listed investor that runs on past a KB company's name is that
+        # company's fund, not the company
+        kb = [(k.start_char, k.end_char) for k in doc.spans.get("kb", [])]
+        arms = [sp for sp in spans if sp.label_ == "InvestmentFirm"
+                and any(sp.start_char <= a and b <= sp.end_char and (a, b) != (sp.start_char, sp.end_char)
+                        for a, b in kb)]
+        doc.spans["fund_arm"] = arms
+        doc.spans["investor"] = [sp for sp in spans if sp not in arms]
         return doc
     return investor_mentions

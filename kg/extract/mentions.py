@@ -15,7 +15,7 @@ from ..graph.vocab import ORG_TYPES as ORG_CLASSES
 from .kb import load_kb
 from .records import Mention, Sentence
 
-PRIORITY = {"kb": 0, "cue": 1, "investor": 2, "ner": 3}
+PRIORITY = {"fund_arm": -1, "kb": 0, "investor": 1, "cue": 2, "ner": 3}
 # suffix -> class, checked in order; the first that matches wins
 ORG_SUFFIXES = [
     (re.compile(r"(大学|学院|University|College)$"), "University"),
@@ -95,7 +95,7 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
                                          re.search(r"[\u4e00-\u9fff]", text) and JUNK_ORG.search(text)):
             return None
         return (type_org(text) if span.label_ == "Company" else span.label_), None, span.end_char
-    if source == "investor":     # investor-list items and fund-raisers, typed by kg.extract.funding
+    if source in ("investor", "fund_arm"):     # investor-list items and fund-raisers, typed by kg.extract.funding
         return span.label_, None, span.end_char
     if span.label_ == "PER":
         if len(text) < 2 or len(text) > 12 or NOT_PERSON.search(text) and not re.search(r"[A-Za-z]{2,} [A-Za-z]", text):
