@@ -182,3 +182,9 @@ def test_a_name_the_ner_cuts_short_twice_gets_its_last_character_back(extract):
 def test_a_verb_after_a_name_is_not_part_of_it(extract):
     entities, _, _, _ = extract("王刚说，明年会更好。王刚说，团队会扩张。")
     assert "王刚说" not in entities
+
+
+def test_a_time_word_before_a_name_by_kind_word_is_not_part_of_it(lac_nlp):
+    found = mentions(lac_nlp, "此前远帆科技完成了一轮融资,目前青岚资本仍是其股东。")
+    assert ("远帆科技", "Company") in found and ("青岚资本", "InvestmentFirm") in found
+    assert not {t for t, _ in found} & {"此前远帆科技", "目前青岚资本"}

@@ -64,6 +64,8 @@ MEDIA_TITLE = re.compile(r"(?:(?<=告诉)|(?<=接受)|(?<=[据对向])|^)《(?P<
                          r"|《(?P<name3>[^》]{1,8}(?:日报|晚报|时报|周刊|报道|新闻|财经|杂志|报))》")
 # verbs never inside an organization's name: "某某正式加盟星河智能" is a clause, not a name
 NOT_ORG_NAME = re.compile(r"公司|厂商|投资方|领投方|跟投方|参投方|轮|毕业|就读|任职|于|加盟|加入|发布|推出|宣布|完成|获得|成立|创立|创办|正式|表示|部署|接入|担任|出任|离开|投资了")
+# time adverbs that open a clause are never the start of a name: "此前星河智能完成…"
+TIME_WORDS = r"此前|此后|目前|日前|近日|近期|今年|去年|今日|昨日|随后|其后|之前|之后|如今|当时|最近|同年|次年|后来"
 # organizations by their kind word, bounded on the left by a list separator or a lead word:
 # "由某某创投领投", "、某某资本、", "包括某某研究院"
 _ORG_KIND = (r"资本|创投|基金|投资|资管|投控|集团|控股|科技|智能|机器人|动力|汽车|实验室|研究院|研究所|大学|学院"
@@ -71,7 +73,7 @@ _ORG_KIND = (r"资本|创投|基金|投资|资管|投控|集团|控股|科技|�
 _ORG_LEFT = (r"(?:^|(?<=[、，,：:；;（(“\s和与及由为至—的])"
              r"|(?<=包括|涵盖|以及|其中|旗下|还有|加盟|加入|发布|推出|宣布|成立|创立|创办|担任|出任|离开|部署|接入|投资)"
              r"|(?<=投资方|领投方|跟投方|参投方|毕业于|就读于|任职于|加入了)|(?<=公司|厂商|企业|机构))")
-_ORG_NOT_FIRST = r"(?![由为至])(?!同时|打造|更|成为|旗下|明星|企业|知名|公司|平台|产业|头部|龙头|包括|涵盖|以及|其中|还有)"
+_ORG_NOT_FIRST = rf"(?![由为至])(?!同时|打造|更|成为|旗下|明星|企业|知名|公司|平台|产业|头部|龙头|包括|涵盖|以及|其中|还有|{TIME_WORDS})"
 ORG_BY_SUFFIX = re.compile(rf"{_ORG_LEFT}(?P<name>{_ORG_NOT_FIRST}"
                            rf"(?:(?![{_STOP}等丨]|{NOT_ORG_NAME.pattern})[\u4e00-\u9fffA-Z]){{2,10}}?(?:{_ORG_KIND}))"
                            rf"(?=$|[、，,。；;：:（()）”\s和与及等旗领跟参联也则已将于在宣获完的还都是又再正近今昨日曾])")
@@ -93,9 +95,6 @@ PRODUCT_AFTER_KIND = re.compile(r"(?:新产品|产品|应用|App|APP|平台|工�
 NOT_PERSON = re.compile(r"小编|编辑部|记者|本报|网友|官方")
 # "Nova-3", "Astra-V2.5": a capitalised Latin name with a hyphenated version is a model wherever it stands
 VERSIONED_MODEL = re.compile(r"(?<![A-Za-z0-9\-.])(?P<name>[A-Z][A-Za-z]+-(?:V|R)?\d+(?:\.\d+)*[A-Za-z]*)(?![A-Za-z0-9\-])")
-# a funding announcement names the company that raises money: "，星河科技宣布完成"
-COMPANY_BEFORE_FUNDING = re.compile(rf"(?:^|(?<=[，,。；;：:\s“]))(?P<name>(?!已|累计|共)(?:(?![{_STOP}])[\u4e00-\u9fffA-Za-z0-9]){{2,8}}?)"
-                                    r"(?=(?:今日|近日|日前|昨日|今天|正式|已经?|再次|又)?(?:宣布)?(?:完成|获得?|斩获)[^，,。]{0,14}?融资)")
 # "青禾智能(QINGHE)", "星河机器人（Galaxia）": a Chinese name glossed by a one-word Latin brand
 GLOSSED_COMPANY = re.compile(r"(?:^|(?<=[，,。：:；;\s“]))(?P<name>(?:(?![的是了在和与及对])[\u4e00-\u9fff]){2,6})"
                              r"[（(](?:[A-Z][A-Za-z0-9]+|[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)[）)]")
@@ -120,7 +119,7 @@ def cue_spans(text: str) -> list[tuple[int, int, str]]:
                       (COLUMN, "MediaOutlet"), (BYLINE_PERSON, "Person"), (BYLINE_OUTLET, "MediaOutlet"),
                       (MEDIA_TITLE, "MediaOutlet"), (ORG_BY_SUFFIX, "Company"), (LATIN_MODEL, "AIModel"),
                       (CN_MODEL, "AIModel"), (VERSIONED_MODEL, "AIModel"),
-                      (PRODUCT_AFTER_KIND, "Product"), (COMPANY_BEFORE_FUNDING, "Company"),
+                      (PRODUCT_AFTER_KIND, "Product"),
                       (GLOSSED_COMPANY, "Company"), (PERSON_GLOSSED, "Person"), (PHOTO_CREDIT, "Company"),
                       (BRAND, "Company"), (BUILT_PRODUCT, "Product")):
         for m in rx.finditer(text):
