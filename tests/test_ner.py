@@ -185,6 +185,6 @@ def test_a_verb_after_a_name_is_not_part_of_it(extract):
 
 
 def test_a_time_word_before_a_name_by_kind_word_is_not_part_of_it(lac_nlp):
-    found = mentions(lac_nlp, "此前远帆科技完成了一轮融资,目前青岚资本仍是其股东。")
+    found = mentions(lac_nlp, "此前远帆科技完成了一轮融资,目前青岚资本也是其股东。")
     assert ("远帆科技", "Company") in found and ("青岚资本", "InvestmentFirm") in found
     assert not {t for t, _ in found} & {"此前远帆科技", "目前青岚资本"}
