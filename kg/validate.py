@@ -5,14 +5,19 @@ a ``aikg:Company`` through the class hierarchy, without running RDFS inference o
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
 from pyshacl import validate as shacl_validate
-from rdflib import RDFS, Graph, Namespace, URIRef
+from rdflib import RDF, RDFS, Graph, Namespace, URIRef
+from rdflib.namespace import PROV
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.processor import SPARQLProcessor, translateQuery
 
 from .rdf import load_ontology
 from .resources import ontology_file
+from .vocab import doc_iri
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -47,11 +52,64 @@ def _short(g: Graph, term) -> str:
     return str(term)
 
 
+@contextmanager
+def _prepared_sparql():
+    """pyshacl runs a SPARQL constraint once per focus node with the same text (the node goes in
+    as a binding), and rdflib parses the text every time: parsing was 80% of validation.  Here
+    each text is parsed and translated once, as rdflib's own ``prepareQuery`` does for reuse."""
+    original = SPARQLProcessor.query
+    prepared = {}
+
+    def query(self, q, initBindings=None, initNs=None, base=None, DEBUG=False):
+        if isinstance(q, str):
+            k = (q, base, tuple(sorted((initNs or {}).items())))
+            if k not in prepared:
+                prepared[k] = translateQuery(parseQuery(q), base, initNs)
+            q = prepared[k]
+        return original(self, q, initBindings, initNs, base, DEBUG)
+
+    SPARQLProcessor.query = query
+    try:
+        yield
+    finally:
+        SPARQLProcessor.query = original
+
+
+def changed_part(g: Graph, doc_ids) -> Graph:
+    """The nodes that depend on the documents ``doc_ids`` (the documents, and every entity,
+    statement and funding round derived from one of them) with all their triples, the types of
+    the nodes they point to and the facts their statements describe: what the shapes need to
+    judge those nodes.  The rest of the graph was judged by the build that extracted it."""
+    nodes = set()
+    for d in doc_ids:
+        node = doc_iri(d)
+        nodes.add(node)
+        nodes.update(g.subjects(PROV.wasDerivedFrom, node))
+    part = Graph()
+    for prefix, ns in g.namespaces():
+        part.bind(prefix, ns)
+    for n in nodes:
+        for t in g.triples((n, None, None)):
+            part.add(t)
+            if isinstance(t[2], URIRef):
+                for ty in g.objects(t[2], RDF.type):
+                    part.add((t[2], RDF.type, ty))
+        if (n, RDF.type, RDF.Statement) in g:
+            fact = (g.value(n, RDF.subject), g.value(n, RDF.predicate), g.value(n, RDF.object))
+            if None not in fact and fact in g:
+                part.add(fact)
+                for end in (fact[0], fact[2]):
+                    for ty in g.objects(end, RDF.type):
+                        part.add((end, RDF.type, ty))
+    return part
+
+
 def validate(data: Graph, inference: str = "none") -> list[Violation]:
     """Every violation of the shapes (an empty list: the graph conforms).  The shapes give the
     same verdict with ``inference="rdfs"``, as many users run pyshacl."""
-    conforms, report, _ = shacl_validate(data, shacl_graph=load_shapes(), ont_graph=load_ontology(),
-                                         inference=inference, advanced=True, allow_warnings=True)
+    with _prepared_sparql():
+        conforms, report, _ = shacl_validate(data, shacl_graph=load_shapes(), ont_graph=load_ontology(),
+                                             inference=inference, advanced=True, allow_warnings=True)
     if conforms:
         return []
     shapes = load_shapes()
