@@ -250,7 +250,7 @@ def build(corpus: Path, out: Path, validate: str = "fast", cache: Path | str | N
     ``validate``: ``full`` checks the whole graph; ``fast`` the part that depends on the
     documents extracted anew (everything on a first build, one article's part after adding one);
     ``off`` skips it.  ``cache``: a folder (default OUT/.kg-cache), or "off"."""
-    from .validate import changed_part, validate as shacl
+    from .validate import changed_nodes, validate as shacl
     if validate not in VALIDATE_MODES:
         raise ValueError(f"unknown validation mode {validate!r}; choose one of {', '.join(VALIDATE_MODES)}")
     cache = None if is_disabled(str(cache) if cache else None) else Path(cache) if cache else default_cache(out)
@@ -261,7 +261,7 @@ def build(corpus: Path, out: Path, validate: str = "fast", cache: Path | str | N
             if validate == "full" or (validate == "fast" and len(res.changed) == len(res.docs)):
                 violations = shacl(res.graph)
             elif validate == "fast" and res.changed:
-                violations = shacl(changed_part(res.graph, res.changed))
+                violations = shacl(res.graph, focus=changed_nodes(res.graph, res.changed))
         if violations:
             bad = Path(out) / INVALID
             write_atomic(bad, res.graph.serialize(format="turtle"))

@@ -233,10 +233,12 @@ def parse_args(argv=None):
     add_graph_arg(v)
     v.set_defaults(func=cmd_validate)
 
-    e = sub.add_parser("export", help="write the graph as Turtle, N-Triples, JSON-LD, GraphML or GEXF")
+    e = sub.add_parser("export", help="write the graph as Turtle, N-Triples, JSON-LD, GraphML, GEXF or"
+                                      " neo4j-admin import CSV files")
     e.add_argument("--format", required=True, choices=sorted(FORMATS))
     add_graph_arg(e)
-    e.add_argument("--out", help="target file (default: next to --ttl, with the format's extension)")
+    e.add_argument("--out", help="target file (default: next to --ttl, with the format's extension;"
+                                 " neo4j-import: a folder, default neo4j-import/ beside --ttl)")
     e.set_defaults(func=cmd_export)
 
     q = sub.add_parser("sparql", help="run a SPARQL query (text, .rq file or shipped name; `list` lists them)")
