@@ -20,10 +20,10 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .neo4j_load import Rows, graph_rows
+from .neo4j_load import SCHEMA_QUERIES, Rows, graph_rows
 
 ARRAY_DELIMITER = "\x1f"
-SCRIPT = "import.sh"
+SCRIPT, SCHEMA = "import.sh", "schema.cypher"
 
 
 def _cell(value) -> str:
@@ -94,12 +94,15 @@ def import_command(names) -> str:
 
 
 def write_import(g: Graph, folder: Path) -> Path:
-    """Write the CSV files and ``import.sh`` (the command, run from that folder) into ``folder``,
+    """Write the CSV files, ``import.sh`` (the command, run from that folder) and
+    ``schema.cypher`` (constraints and index, once the database runs) into ``folder``,
     replacing its previous content as a whole: they are written to a sibling folder first."""
     folder = Path(folder)
     files = import_files(graph_rows(g))
     files[SCRIPT] = ("#!/bin/sh\n# into an empty, stopped database; see the README, section Neo4j\ncd \"$(dirname \"$0\")\"\n"
                      + import_command(files) + ' "$@"\n')
+    # the constraints and the full-text index kg load creates, for cypher-shell after the import
+    files[SCHEMA] = "".join(q + ";\n" for q in SCHEMA_QUERIES)
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
     try:

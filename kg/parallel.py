@@ -104,7 +104,8 @@ class Executor:
                 raise OSError(f"{self.scheduler}: cannot reach the Dask scheduler ({exc})") from None
         elif self.workers > 1:
             # spawn: fresh interpreters, never a fork of a process holding model threads
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_one_thread_each)
         return self
 
     def __exit__(self, *exc):
@@ -127,6 +128,12 @@ class Executor:
             return
         for item in items:
             yield fn(cfg, *item)
+
+
+def _one_thread_each() -> None:
+    """N workers on N cores: one model thread each, not N each (unless the user set a number)."""
+    from .ner import THREADS_ENV
+    os.environ.setdefault(THREADS_ENV, "1")
 
 
 def _star(task):

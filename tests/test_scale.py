@@ -173,3 +173,4 @@ def test_neo4j_import_files_hold_the_rows_kg_load_sends(corpus_ttl, tmp_path):
     assert [{k: v for k, v in r.items() if k != ":LABEL"} for r in docs] == rows.documents
     script = (folder / "import.sh").read_text()
     assert "neo4j-admin database import full" in script and "--nodes=nodes_Person.csv" in script
+    assert "CREATE CONSTRAINT entity_iri" in (folder / "schema.cypher").read_text()
