@@ -22,7 +22,7 @@ from .files import stage_file, write_atomic
 from .kb import load_kb
 from .parallel import Config, Executor, extract, facts, ner_identity
 from .progress import Progress
-from .rdf import build_graph
+from .rdf import build_graph, to_turtle
 from .records import Entity, FundingRound, Mention, NormalizedDoc, Relation
 from .stages import merge_relations, resolve_entities
 
@@ -126,7 +126,7 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
 
 def write_outputs(res: BuildResult, out: Path) -> dict[str, Path]:
     out = Path(out)
-    ttl = res.graph.serialize(format="turtle")
+    ttl = to_turtle(res.graph)
     lines = []
     for doc in res.docs:
         # the normalized text makes the file self-contained: mention offsets point into it
@@ -144,7 +144,7 @@ def write_outputs(res: BuildResult, out: Path) -> dict[str, Path]:
         lines.append({"kind": "funding", **asdict(f)})
     paths = {"turtle": out / TTL, "extractions": out / EXTRACTIONS}
     data = {paths["extractions"]: "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines).encode("utf-8"),
-            paths["turtle"]: ttl.encode("utf-8")}
+            paths["turtle"]: ttl}
     # Both files are complete on disk before either is renamed; the record of their hashes goes
     # last, so a kill between the renames leaves files that readers see do not belong together.
     staged = {}
@@ -264,7 +264,7 @@ def build(corpus: Path, out: Path, validate: str = "fast", cache: Path | str | N
                 violations = shacl(res.graph, focus=changed_nodes(res.graph, res.changed))
         if violations:
             bad = Path(out) / INVALID
-            write_atomic(bad, res.graph.serialize(format="turtle"))
+            write_atomic(bad, to_turtle(res.graph))
             raise InvalidGraph(violations, bad)
         with _timed(res.timings, "write"):
             paths = write_outputs(res, Path(out))

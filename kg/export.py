@@ -11,6 +11,7 @@ from rdflib import Graph
 
 from . import reader
 from .files import write_atomic
+from .rdf import to_turtle
 
 RDF_FORMATS = {"turtle": "ttl", "nt": "nt", "json-ld": "jsonld"}
 NX_FORMATS = {"graphml": "graphml", "gexf": "gexf"}
@@ -37,6 +38,8 @@ def to_networkx(g: Graph) -> nx.MultiDiGraph:
 
 
 def serialize(g: Graph, fmt: str) -> bytes:
+    if fmt == "turtle":
+        return to_turtle(g)
     if fmt in RDF_FORMATS:
         data = g.serialize(format=fmt, encoding="utf-8")
         if fmt == "nt":      # rdflib writes N-Triples in hash order; sorted lines are diffable

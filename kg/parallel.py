@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
@@ -30,22 +31,25 @@ class Config:
 
 
 _loaded: dict = {}
+_loading = threading.Lock()     # a Dask worker may run several tasks at once: load once
 
 
 def _nlp(cfg: Config):
-    if ("nlp", cfg.ner, cfg.hanlp_model) not in _loaded:
-        from .pipeline import build_nlp
-        kwargs = {"hanlp_model": cfg.hanlp_model} if cfg.hanlp_model else {}
-        _loaded[("nlp", cfg.ner, cfg.hanlp_model)] = build_nlp(cfg.ner, **kwargs)
-    return _loaded[("nlp", cfg.ner, cfg.hanlp_model)]
+    with _loading:
+        if ("nlp", cfg.ner, cfg.hanlp_model) not in _loaded:
+            from .pipeline import build_nlp
+            kwargs = {"hanlp_model": cfg.hanlp_model} if cfg.hanlp_model else {}
+            _loaded[("nlp", cfg.ner, cfg.hanlp_model)] = build_nlp(cfg.ner, **kwargs)
+        return _loaded[("nlp", cfg.ner, cfg.hanlp_model)]
 
 
 def _extractor(cfg: Config):
-    if ("rel", cfg.min_confidence) not in _loaded:
-        from .kb import load_kb
-        from .relations import RelationExtractor
-        _loaded[("rel", cfg.min_confidence)] = RelationExtractor(load_kb(), cfg.min_confidence)
-    return _loaded[("rel", cfg.min_confidence)]
+    with _loading:
+        if ("rel", cfg.min_confidence) not in _loaded:
+            from .kb import load_kb
+            from .relations import RelationExtractor
+            _loaded[("rel", cfg.min_confidence)] = RelationExtractor(load_kb(), cfg.min_confidence)
+        return _loaded[("rel", cfg.min_confidence)]
 
 
 def backend(cfg: Config) -> str:
