@@ -11,24 +11,25 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from .cache import MISSING, DocCache, is_disabled
+from .cache import default_folder as default_cache
+from .cache import key as cache_key
 from .extract.corpus import CorpusError, iter_corpus
 from .extract.kb import load_kb
-from .extract.normalize import normalize
-from .extract.pipeline import build_nlp
 from .extract.records import Entity, FundingRound, Mention, NormalizedDoc, Relation
-from .extract.relations import RelationExtractor
-from .extract.stages import doc_facts, doc_mentions, merge_relations, resolve_entities
+from .extract.stages import merge_relations, resolve_entities
 from .files import (
     EXTRACTIONS,
     INVALID,
     TTL,
     output_lock,
     outputs_consistent,
-    shown,
     write_atomic,
     write_unit,
 )
-from .graph.rdf import build_graph
+from .graph.rdf import build_graph, to_turtle
+from .parallel import Config, Executor, extract, facts, ner_identity
+from .progress import Progress
 
 
 @dataclass
@@ -41,7 +42,9 @@ class BuildResult:
     errors: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     backend: str = ""
-    graph: Graph = field(default_factory=Graph)
+    graph: Graph | None = None
+    changed: set[str] = field(default_factory=set)    # documents extracted anew, not from the cache
+    cache_hits: int = 0
 
 
 @contextmanager
@@ -52,10 +55,19 @@ def _timed(timings: dict, stage: str):
 
 
 def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_confidence: float = 0.0,
-        strict: bool = False, progress=None) -> BuildResult:
+        strict: bool = False, progress=None, workers: int = 1, cache: Path | None = None,
+        scheduler: str | None = None) -> BuildResult:
+    """Read, tag and resolve the corpus into records and a graph.  Per document (in ``workers``
+    processes, or on the Dask ``scheduler``): normalization, NER and mentions, then relations;
+    globally, in this process: entity resolution and the graph.  With a ``cache`` folder, a
+    document whose text, metadata and pipeline are unchanged is not tagged again, and its
+    relations are not read again when its entities kept their keys and names."""
     res = BuildResult()
     say = progress or (lambda msg: None)
-    with _timed(res.timings, "read+normalize"):
+    cfg = Config(ner, hanlp_model, min_confidence)
+    store = DocCache(cache)
+    with _timed(res.timings, "read"):
+        sources = []
         for item in iter_corpus(corpus):
             if isinstance(item, CorpusError):
                 if strict:
@@ -63,31 +75,50 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
                 res.errors.append(str(item))
                 say(f"error: {item} (skipped)")
                 continue
-            res.docs.append(normalize(item))
-    if not res.docs:
+            sources.append(item)
+    if not sources:
         raise CorpusError(f"{corpus}: no readable .txt article" + (f" ({'; '.join(res.errors)})" if res.errors else ""))
-    with _timed(res.timings, "load models"):
-        kwargs = {"hanlp_model": hanlp_model} if hanlp_model else {}
-        nlp = build_nlp(ner, **kwargs)
-        res.backend = f"{nlp.meta['ner_backend']} ({nlp.meta['ner_backend_reason']})"
-        kb = load_kb()
-    per_doc = []
-    for i, doc in enumerate(res.docs, 1):
-        say(f"[{i}/{len(res.docs)}] {shown(doc.doc_id)}: {len(doc.sentences)} sentences")
-        with _timed(res.timings, "ner+mentions"):
-            per_doc.append(doc_mentions(nlp, doc))
-            res.mentions.extend(m for ms in per_doc[-1].values() for m in ms)
-    with _timed(res.timings, "entity resolution"):
-        res.entities = resolve_entities(res.mentions, kb)
-        names = {e.iri_key: e.name for e in res.entities}
-    with _timed(res.timings, "relations"):
-        extractor = RelationExtractor(kb, min_confidence)
-        relations: list[Relation] = []
-        for doc, mentions in zip(res.docs, per_doc, strict=True):
-            facts = doc_facts(extractor, doc, mentions, names)
-            relations += facts.relations
-            res.funding.extend(facts.funding)
-        res.relations = merge_relations(relations)
+    with _timed(res.timings, "read"):
+        ner_id = ner_identity(cfg)
+        keys = [cache_key("mentions", ner_id, s.doc_id, json.dumps(s.meta, sort_keys=True, ensure_ascii=False),
+                          s.text) for s in sources]
+        per_doc = [store.get("mentions", k) for k in keys]
+    todo = [i for i, hit in enumerate(per_doc) if hit is MISSING]
+    # a process per document at most: a pool costs a model load per worker
+    with Executor(min(workers, len(todo) or 1), scheduler) as ex, _timed(res.timings, "ner+mentions"):
+        if todo:
+            say(f"tagging {len(todo)} of {len(sources)} document(s) in {ex.where}")
+        with Progress(len(todo), "documents", say) as bar:
+            for i, out in zip(todo, ex.map(extract, cfg, [(sources[i],) for i in todo])):
+                store.put("mentions", keys[i], out)
+                per_doc[i] = out
+                sources[i] = None                 # the raw text is not needed any more
+                bar.update(out[0].doc_id)
+        res.backend = per_doc[-1][2]
+        res.docs = [d for d, _, _ in per_doc]
+        doc_ms = [ms for _, ms, _ in per_doc]
+        res.mentions = [m for ms in doc_ms for sent_ms in ms.values() for m in sent_ms]
+        res.changed = {res.docs[i].doc_id for i in todo}
+        with _timed(res.timings, "entity resolution"):
+            res.entities = resolve_entities(res.mentions, load_kb())
+            names = {e.iri_key: e.name for e in res.entities}
+        with _timed(res.timings, "relations"):
+            # a document's relations depend on its own mentions and the names of their entities
+            tasks, fkeys = [], []
+            for doc, ms, k in zip(res.docs, doc_ms, keys):
+                own = {m.entity: names[m.entity] for sent_ms in ms.values() for m in sent_ms if m.entity}
+                tasks.append((doc, ms, own))
+                fkeys.append(cache_key("facts", k, min_confidence, sorted(own.items()),
+                                       [(m.sent, m.start, m.end, m.entity) for sm in ms.values() for m in sm]))
+            facts_of = [store.get("facts", k) for k in fkeys]
+            redo = [i for i, hit in enumerate(facts_of) if hit is MISSING]
+            for i, out in zip(redo, ex.map(facts, cfg, [tasks[i] for i in redo])):
+                store.put("facts", fkeys[i], out)
+                facts_of[i] = out
+            res.changed |= {res.docs[i].doc_id for i in redo}
+            res.relations = merge_relations([r for f in facts_of for r in f.relations])
+            res.funding = [r for f in facts_of for r in f.funding]
+    res.cache_hits = len(sources) - len(todo)
     with _timed(res.timings, "rdf"):
         res.graph = build_graph(res.docs, res.entities, res.relations, res.funding)
     return res
@@ -95,7 +126,7 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
 
 def write_outputs(res: BuildResult, out: Path) -> dict[str, Path]:
     out = Path(out)
-    ttl = res.graph.serialize(format="turtle")
+    ttl = to_turtle(res.graph)
     lines = []
     for doc in res.docs:
         # the normalized text makes the file self-contained: mention offsets point into it
@@ -113,7 +144,7 @@ def write_outputs(res: BuildResult, out: Path) -> dict[str, Path]:
         lines.append({"kind": "funding", **asdict(f)})
     paths = {"turtle": out / TTL, "extractions": out / EXTRACTIONS}
     data = {paths["extractions"]: "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines).encode("utf-8"),
-            paths["turtle"]: ttl.encode("utf-8")}
+            paths["turtle"]: ttl}
     write_unit(out, data)
     return paths
 
@@ -127,17 +158,33 @@ class InvalidGraph(Exception):
         self.kept_aside = kept_aside
 
 
-def build(corpus: Path, out: Path, **run_options) -> tuple[BuildResult, dict[str, Path]]:
+VALIDATE_MODES = ("fast", "full", "off")
+
+
+def build(corpus: Path, out: Path, validate: str = "fast", cache: Path | str | None = None,
+          **run_options) -> tuple[BuildResult, dict[str, Path]]:
     """``run`` then SHACL validation, then the outputs.  A graph that fails validation is written
-    to OUT/kg.invalid.ttl and raises InvalidGraph: the last good outputs stay."""
-    from .graph.validate import validate
+    to OUT/kg.invalid.ttl and raises InvalidGraph: the last good outputs stay.
+
+    ``validate``: ``full`` checks the whole graph; ``fast`` the part that depends on the
+    documents extracted anew (everything on a first build, one article's part after adding one);
+    ``off`` skips it.  ``cache``: a folder (default OUT/.kg-cache), or "off"."""
+    from .graph.validate import changed_nodes
+    from .graph.validate import validate as shacl
+    if validate not in VALIDATE_MODES:
+        raise ValueError(f"unknown validation mode {validate!r}; choose one of {', '.join(VALIDATE_MODES)}")
+    cache = None if is_disabled(str(cache) if cache else None) else Path(cache) if cache else default_cache(out)
     with output_lock(Path(out)):
-        res = run(Path(corpus), **run_options)
+        res = run(Path(corpus), cache=cache, **run_options)
+        violations = []
         with _timed(res.timings, "validate"):
-            violations = validate(res.graph)
+            if validate == "full" or (validate == "fast" and len(res.changed) == len(res.docs)):
+                violations = shacl(res.graph)
+            elif validate == "fast" and res.changed:
+                violations = shacl(res.graph, focus=changed_nodes(res.graph, res.changed))
         if violations:
             bad = Path(out) / INVALID
-            write_atomic(bad, res.graph.serialize(format="turtle"))
+            write_atomic(bad, to_turtle(res.graph))
             raise InvalidGraph(violations, bad)
         with _timed(res.timings, "write"):
             paths = write_outputs(res, Path(out))

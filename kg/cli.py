@@ -68,19 +68,24 @@ def _load_ttl(path: str):
 def cmd_build(a) -> int:
     from .build import InvalidGraph, build, progress_to_stderr, summary
     from .graph.validate import format_violations
+    from .parallel import SCHEDULER_ENV, default_workers
     t0 = time.perf_counter()
     if a.neo4j:
         target_from_args(a)          # a malformed --uri fails before the build, not after it
     try:
         res, paths = build(Path(a.corpus), Path(a.out), ner=a.ner, hanlp_model=a.hanlp_model,
                            min_confidence=a.min_confidence, strict=a.strict,
-                           progress=None if a.quiet else progress_to_stderr)
+                           progress=None if a.quiet else progress_to_stderr, workers=a.workers or default_workers(),
+                           cache=a.cache, validate=a.validate,
+                           scheduler=a.scheduler or os.environ.get(SCHEDULER_ENV) or None)
     except InvalidGraph as exc:
         print(format_violations(exc.violations), file=sys.stderr)
         print(f"kg build: error: {exc}", file=sys.stderr)
         return 1
     print(summary(res))
-    print("SHACL: conforms")
+    print({"off": "SHACL: not validated (--validate off)",
+           "fast": f"SHACL: conforms ({len(res.changed)} of {len(res.docs)} document(s) checked, --validate fast)",
+           "full": "SHACL: conforms"}[a.validate])
     print(f"total seconds: {time.perf_counter() - t0:.2f}")
     for kind, p in paths.items():
         print(f"{kind}: {p}")
@@ -245,7 +250,15 @@ def parse_args(argv=None):
     b.add_argument("--min-confidence", type=float, default=0.5,
                    help="drop relations and funding figures below this confidence (default 0.5)")
     b.add_argument("--strict", action="store_true", help="fail on the first unreadable file")
-    b.add_argument("--quiet", action="store_true", help="no progress lines")
+    b.add_argument("--quiet", action="store_true", help="no progress bar or lines")
+    b.add_argument("--workers", type=int, default=None,
+                   help="processes tagging documents in parallel (default: all cores; 1: this process only)")
+    b.add_argument("--cache", default=None,
+                   help="per-document cache folder (default OUT/.kg-cache; 'off' to disable)")
+    b.add_argument("--validate", choices=("fast", "full", "off"), default="fast",
+                   help="SHACL: fast checks what the documents extracted anew give (default), full the whole graph")
+    b.add_argument("--scheduler", default=None,
+                   help="Dask scheduler address (tcp://HOST:8786, env KG_SCHEDULER): tag documents on a cluster")
     b.add_argument("--neo4j", action="store_true", help="then load the graph into Neo4j (see `kg load`)")
     add_neo4j_args(b)
     b.set_defaults(func=cmd_build)
@@ -254,10 +267,12 @@ def parse_args(argv=None):
     add_graph_arg(v)
     v.set_defaults(func=cmd_validate)
 
-    e = sub.add_parser("export", help="write the graph as Turtle, N-Triples, JSON-LD, GraphML or GEXF")
+    e = sub.add_parser("export", help="write the graph as Turtle, N-Triples, JSON-LD, GraphML, GEXF or"
+                                      " neo4j-admin import CSV files")
     e.add_argument("--format", required=True, choices=sorted(FORMATS))
     add_graph_arg(e)
-    e.add_argument("--out", help="target file (default: next to --ttl, with the format's extension)")
+    e.add_argument("--out", help="target file (default: next to --ttl, with the format's extension;"
+                                 " neo4j-import: a folder, default neo4j-import/ beside --ttl)")
     e.set_defaults(func=cmd_export)
 
     q = sub.add_parser("sparql", help="run a SPARQL query (text, .rq file or shipped name; `list` lists them)")

@@ -11,7 +11,7 @@ import hashlib
 import re
 from decimal import Decimal
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
 from ..extract.records import Entity, Evidence, FundingRound, NormalizedDoc, Relation
@@ -27,12 +27,36 @@ def _digest(*parts) -> str:
     return hashlib.sha1("|".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
 
 
+PREFIXES = (("aikg", AIKG), ("id", ID), ("prov", PROV), ("skos", SKOS), ("dcterms", DCTERMS),
+            ("schema", SCHEMA), ("owl", OWL), ("rdf", RDF), ("rdfs", RDFS), ("xsd", XSD))
+
+
 def new_graph() -> Graph:
     g = Graph()
-    for prefix, ns in (("aikg", AIKG), ("id", ID), ("prov", PROV), ("skos", SKOS), ("dcterms", DCTERMS),
-                       ("schema", SCHEMA), ("owl", OWL)):
+    for prefix, ns in PREFIXES[:7]:
         g.bind(prefix, ns)
     return g
+
+
+def _ox(term):
+    import pyoxigraph as ox
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+
+
+def to_turtle(g: Graph) -> bytes:
+    """The graph as Turtle, written by pyoxigraph: six times faster than rdflib's serializer on a
+    100x corpus graph (benchmarks/scale.py).  Triples go in sorted order (subject, predicate,
+    object) with a fixed prefix list, so the same graph always gives the same bytes."""
+    import pyoxigraph as ox
+    triples = sorted(g, key=lambda t: (str(t[0]), str(t[1]), t[2].n3()))
+    return ox.serialize((ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in triples), format=ox.RdfFormat.TURTLE,
+                        prefixes={prefix: str(ns) for prefix, ns in PREFIXES})
 
 
 def load_ontology() -> Graph:

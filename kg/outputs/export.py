@@ -1,5 +1,6 @@
-"""Exports of the canonical RDF graph: Turtle, N-Triples, JSON-LD, and a networkx view
-(GraphML / GEXF for Gephi) with names, types and predicates as attributes."""
+"""Exports of the canonical RDF graph: Turtle, N-Triples, JSON-LD, a networkx view (GraphML /
+GEXF for Gephi) with names, types and predicates as attributes, and the CSV folder of
+``neo4j-admin database import`` (``kg/outputs/neo4j_import.py``)."""
 from __future__ import annotations
 
 import io
@@ -10,10 +11,12 @@ from rdflib import Graph
 
 from ..files import write_atomic
 from ..graph import reader
+from ..graph.rdf import to_turtle
 
 RDF_FORMATS = {"turtle": "ttl", "nt": "nt", "json-ld": "jsonld"}
 NX_FORMATS = {"graphml": "graphml", "gexf": "gexf"}
-FORMATS = {**RDF_FORMATS, **NX_FORMATS}
+FOLDER_FORMATS = {"neo4j-import": "neo4j-import"}     # a folder of files, not one file
+FORMATS = {**RDF_FORMATS, **NX_FORMATS, **FOLDER_FORMATS}
 
 
 def to_networkx(g: Graph) -> nx.MultiDiGraph:
@@ -35,6 +38,8 @@ def to_networkx(g: Graph) -> nx.MultiDiGraph:
 
 
 def serialize(g: Graph, fmt: str) -> bytes:
+    if fmt == "turtle":
+        return to_turtle(g)
     if fmt in RDF_FORMATS:
         data = g.serialize(format=fmt, encoding="utf-8")
         if fmt == "nt":      # rdflib writes N-Triples in hash order; sorted lines are diffable
@@ -50,6 +55,9 @@ def serialize(g: Graph, fmt: str) -> bytes:
 def export(ttl: Path, fmt: str, out: Path | None = None) -> Path:
     """Read the Turtle output and write it as ``fmt`` next to it (or to ``out``), atomically."""
     g = Graph().parse(ttl, format="turtle")
+    if fmt in FOLDER_FORMATS:
+        from .neo4j_import import write_import
+        return write_import(g, Path(out) if out else Path(ttl).parent / FOLDER_FORMATS[fmt])
     target = Path(out) if out else Path(ttl).with_suffix("." + FORMATS[fmt])
     write_atomic(target, serialize(g, fmt))
     return target

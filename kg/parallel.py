@@ -1,0 +1,145 @@
+"""The per-document map of ``kg build``, in this process, in local worker processes, or on a Dask
+cluster.
+
+Documents are independent until entity resolution, so each one is normalized and tagged
+(``extract``) on its own; after the global resolution each one's relations are read
+(``facts``) on its own again.  Tasks are plain functions of picklable records; the NER pipeline
+and the relation extractor are built once per process, on its first task, from the ``Config``
+the task carries, so the same code runs under ``concurrent.futures`` and under Dask.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+from .extract.normalize import normalize
+from .extract.records import Mention, NormalizedDoc, SourceDoc
+from .extract.stages import DocFacts, doc_facts, doc_mentions
+
+SCHEDULER_ENV = "KG_SCHEDULER"
+
+
+@dataclass(frozen=True)
+class Config:
+    ner: str = "auto"
+    hanlp_model: str | None = None
+    min_confidence: float = 0.0
+
+
+_loaded: dict = {}
+_loading = threading.Lock()     # a Dask worker may run several tasks at once: load once
+
+
+def _nlp(cfg: Config):
+    with _loading:
+        if ("nlp", cfg.ner, cfg.hanlp_model) not in _loaded:
+            from .extract.pipeline import build_nlp
+            kwargs = {"hanlp_model": cfg.hanlp_model} if cfg.hanlp_model else {}
+            _loaded[("nlp", cfg.ner, cfg.hanlp_model)] = build_nlp(cfg.ner, **kwargs)
+        return _loaded[("nlp", cfg.ner, cfg.hanlp_model)]
+
+
+def _extractor(cfg: Config):
+    with _loading:
+        if ("rel", cfg.min_confidence) not in _loaded:
+            from .extract.kb import load_kb
+            from .extract.relations import RelationExtractor
+            _loaded[("rel", cfg.min_confidence)] = RelationExtractor(load_kb(), cfg.min_confidence)
+        return _loaded[("rel", cfg.min_confidence)]
+
+
+def backend(cfg: Config) -> str:
+    nlp = _nlp(cfg)
+    return f"{nlp.meta['ner_backend']} ({nlp.meta['ner_backend_reason']})"
+
+
+def ner_identity(cfg: Config) -> str:
+    """What the cache keys the NER by: the backend ``cfg`` would load here, without loading it."""
+    from .extract.ner import DEFAULT_HANLP_MODEL, BackendUnavailable, resolve_hanlp_model
+    if cfg.ner == "lac":
+        return "lac"
+    try:
+        return "hanlp:" + resolve_hanlp_model(cfg.hanlp_model or DEFAULT_HANLP_MODEL)
+    except BackendUnavailable:
+        if cfg.ner == "hanlp":
+            raise
+        return "lac"
+
+
+def extract(cfg: Config, src: SourceDoc) -> tuple[NormalizedDoc, dict[int, list[Mention]], str]:
+    doc = normalize(src)
+    return doc, doc_mentions(_nlp(cfg), doc), backend(cfg)
+
+
+def facts(cfg: Config, doc: NormalizedDoc, mentions: dict[int, list[Mention]], names: dict[str, str]) -> DocFacts:
+    return doc_facts(_extractor(cfg), doc, mentions, names)
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+class Executor:
+    """``map(fn, cfg, items)`` yields ``fn(cfg, *item)`` in the order of ``items``."""
+
+    def __init__(self, workers: int = 1, scheduler: str | None = None):
+        self.workers, self.scheduler = max(1, workers), scheduler
+        self._pool = self._client = None
+
+    @property
+    def where(self) -> str:
+        if self.scheduler:
+            return f"dask scheduler {self.scheduler}"
+        return f"{self.workers} worker process(es)" if self.workers > 1 else "this process"
+
+    def __enter__(self):
+        if self.scheduler:
+            try:
+                from distributed import Client
+            except ImportError:
+                raise OSError("--scheduler needs Dask: pip install 'aikg[cluster]'") from None
+            try:
+                self._client = Client(self.scheduler, timeout="10s")
+            except (OSError, TimeoutError) as exc:
+                raise OSError(f"{self.scheduler}: cannot reach the Dask scheduler ({exc})") from None
+        elif self.workers > 1:
+            # spawn: fresh interpreters, never a fork of a process holding model threads
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_one_thread_each)
+        return self
+
+    def __exit__(self, *exc):
+        if self._pool:
+            self._pool.shutdown(cancel_futures=True)
+        if self._client:
+            self._client.close()
+
+    def map(self, fn: Callable, cfg: Config, items: Iterable[tuple]) -> Iterator:
+        items = list(items)
+        if self._client:
+            # pure=False: every task runs; the results are handed on in the order of the items
+            futures = [self._client.submit(fn, cfg, *item, pure=False) for item in items]
+            for fut in futures:
+                yield fut.result()
+                fut.release()
+            return
+        if self._pool:
+            yield from self._pool.map(_star, [(fn, cfg, item) for item in items])
+            return
+        for item in items:
+            yield fn(cfg, *item)
+
+
+def _one_thread_each() -> None:
+    """N workers on N cores: one model thread each, not N each (unless the user set a number)."""
+    from .extract.ner import THREADS_ENV
+    os.environ.setdefault(THREADS_ENV, "1")
+
+
+def _star(task):
+    fn, cfg, item = task
+    return fn(cfg, *item)
