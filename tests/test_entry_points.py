@@ -65,7 +65,7 @@ def wheel_venv(tmp_path_factory):
     return venv
 
 
-def test_wheel_install_runs_from_any_folder(wheel_venv, small_corpus, tmp_path):
+def test_wheel_install_runs_from_any_folder(wheel_venv, small_corpus, tmp_path, bolt):
     kg_bin = wheel_venv / "bin" / "kg"
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -87,6 +87,9 @@ def test_wheel_install_runs_from_any_folder(wheel_venv, small_corpus, tmp_path):
     assert "competes_with" in kg_cmd("sparql", "list")
     kg_cmd("viz", "X/kg.ttl")
     assert (elsewhere / "X" / "viz" / "industry.png").stat().st_size > 0
+    loaded = kg_cmd("load", "X/kg.ttl", "--uri", bolt.uri, "--user", bolt.user, "--password", bolt.password,
+                    "--database", bolt.database, "--wipe")
+    assert "loaded" in loaded and "Neo4j/5.26" in loaded
 
 
 def test_version():
