@@ -242,7 +242,8 @@ class FundingReader:
             text = rx.sub("", text)
         hits = self._investor_hits(text, slots, parents)
         rounds = self._rounds(text, moneys, sent.text)
-        rounds_out, invest = [], []
+        rounds_out: list[FundingRound] = []
+        invest: list[Investment] = []
         self.since_round += 1
         self.sentences += 1
         if rounds and not hits:
@@ -325,9 +326,9 @@ class FundingReader:
             gaps = [(max(m.start() - r.end, r.pos - m.end()), i) for i, r in enumerate(rounds)]
             free = [(gap, i) for gap, i in gaps if gap <= 20 and rounds[i].name is None]
             if free:
-                near = rounds[min(free)[1]]
-                near.name = m.group(1)
-                near.pos, near.end = min(near.pos, m.start()), max(near.end, m.end())
+                nearest = rounds[min(free)[1]]
+                nearest.name = m.group(1)
+                nearest.pos, nearest.end = min(nearest.pos, m.start()), max(nearest.end, m.end())
             elif not any(gap <= 20 for gap, _ in gaps) and (re.match(r"[^，,。]{0,4}融资", text[m.end():])
                                                            or "融资" in m.group(1)):
                 rounds.append(_Round(m.start(), m.end(), None, m.group(1)))
@@ -375,10 +376,10 @@ class FundingReader:
                 found = [] if DESCRIBED.search(lead_in) else cand
         for rx in (rf"(?:{T['lead']}|{T['follow']}|{T['invest']}|为|向)(?:了)?(?P<s>⟦[OF]\d+⟧)",
                    r"(?P<s>⟦O\d+⟧)(?:的|本轮|此轮)?[^⟦⟧，,。]{0,8}融资|(?P<s2>⟦O\d+⟧)的[^⟦⟧，,。]{0,8}(?:轮|投资)"):
-            m = None if found else re.search(rx, text)
-            found = found or ([i for i in _ids(m.group("s") or m.group("s2") or "")
+            obj = None if found else re.search(rx, text)
+            found = found or ([i for i in _ids(obj.group("s") or obj.group("s2") or "")
                                if self._may_raise(slots[i], blocked)]
-                              if m else [])
+                              if obj else [])
         return [slots[i] for i in found]
 
     def _context_recipient(self, blocked: set[str]):
@@ -549,7 +550,9 @@ def _items(body: str, base: int) -> list[tuple[int, int]]:
                     done.append((a, part))
             parts = done
         for a, part in parts:
-            pre = ITEM_PREFIX.match(part).end()
+            prefix = ITEM_PREFIX.match(part)
+            assert prefix is not None       # every part of the pattern is optional
+            pre = prefix.end()
             rest, last, subs = part[pre:], 0, []
             for sm in re.finditer(r"旗下的?|下属的?|系(?!统|列)", rest):
                 subs.append((last, rest[last:sm.start()]))
@@ -578,7 +581,9 @@ def investor_list_spans(text: str) -> list[tuple[int, int]]:
     m = LABELLED.match(text)
     if m:
         for item in LABELLED_ITEM.finditer(m.group("list")):
-            lead = re.match(r"^(?:除了|还有|以及|另有|包括)?", item.group(0)).end()
+            opener = re.match(r"^(?:除了|还有|以及|另有|包括)?", item.group(0))
+            assert opener is not None       # the pattern is optional, it matches at least ""
+            lead = opener.end()
             out += _items(item.group(0)[lead:], m.start("list") + item.start() + lead)
         return out
     if not FUNDING_SENTENCE.search(text):
@@ -616,7 +621,9 @@ def raiser_spans(text: str) -> list[tuple[int, int]]:
     for m in RAISER.finditer(text):
         group = "list" if m.group("list") else "obj"
         for a, b in _items(m.group(group), m.start(group)):
-            lead = re.match(rf"(?:{FILLER})*", text[a:b]).end()    # "此前星河智能已完成": 此前 is no part
+            filler = re.match(rf"(?:{FILLER})*", text[a:b])
+            assert filler is not None       # "(…)*" matches at least ""
+            lead = filler.end()             # "此前星河智能已完成": 此前 is no part
             if b - a - lead >= 2 and not RAISER_STOP.search(text[a + lead:b]):
                 out.append((a + lead, b))
     return out

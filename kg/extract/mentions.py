@@ -199,8 +199,8 @@ def extract_mentions(doc: Doc, sentence: Sentence) -> list[Mention]:
         taken.append((a, b))
         out.append(Mention(sentence.doc_id, sentence.index, sentence.start + a, sentence.start + b,
                            doc.text[a:b], label, source, kb_name))
-    typed = {(m.start - sentence.start, m.end - sentence.start): m.label for m in out}
-    for a, b, label in _list_members(doc.text, taken + sentence.garbled, typed):
+    labels = {(m.start - sentence.start, m.end - sentence.start): m.label for m in out}
+    for a, b, label in _list_members(doc.text, taken + sentence.garbled, labels):
         out = [m for m in out if (m.start - sentence.start, m.end - sentence.start) != (a, b)]
         out.append(Mention(sentence.doc_id, sentence.index, sentence.start + a, sentence.start + b,
                            doc.text[a:b], label, "list"))

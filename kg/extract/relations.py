@@ -192,7 +192,7 @@ class RelationExtractor:
     def _stands_for_models(self, key: str) -> bool:
         """An organization the text may name for its models (接入DeepSeek): the KB knows models it made."""
         entry = self.kb.lookup(self.names.get(key, ""))
-        return bool(entry) and entry.name in self.kb.model_makers
+        return entry is not None and entry.name in self.kb.model_makers
 
     def _competition_context(self, sent, slots, orgs: Counter, main_person, rels):
         """One side named ("哪怕对Google这样的竞争对手", "跟DeepSeek也不能对标", "遇到了梁文锋这样的

@@ -91,7 +91,9 @@ class Ctx:
     focus_org: Slot | None = None          # the organization named last before this sentence
 
     def slot(self, token: str) -> Slot:
-        return self.slots[int(re.search(r"\d+", token).group(0))]
+        index = re.search(r"\d+", token)
+        assert index is not None        # slot tokens are written "⟦C0⟧" by tag_sentence
+        return self.slots[int(index.group(0))]
 
     def all(self, text: str | None) -> list[Slot]:
         return [self.slots[int(i)] for i in re.findall(r"[A-Z](\d+)", text or "")]
@@ -300,6 +302,7 @@ def role_after_person(rule: Rule, ctx: Ctx) -> Iterator[Match]:
                 links.append((c.group("o"), c.group("roles")))
                 pos = c.end()
             else:
+                assert skip is not None     # the loop runs only if one of the two matched
                 pos = skip.end()        # a title without an organization ("，国家专项首席科学家，")
         for o_tok, roles in links:
             o = ctx.slot(o_tok)
@@ -343,9 +346,10 @@ def zero_subject(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 def topic_continues(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """A clause without its own subject continues the organization the sentence opened with:
     "⟦C0⟧由…创办，今年推出首款模型⟦M1⟧", "⟦C0⟧宣布…，还与⟦M1⟧、⟦M2⟧等大模型合作"."""
-    if not re.match(r"⟦[CILG]\d+⟧", ctx.tagged):
+    opener = re.match(r"⟦[CILG](\d+)⟧", ctx.tagged)
+    if not opener:
         return
-    topic = ctx.slots[int(re.match(r"⟦[A-Z](\d+)⟧", ctx.tagged).group(1))]
+    topic = ctx.slots[int(opener.group(1))]
     verbs = alt(rule.triggers)
     head = rf"[，,；;](?:{alt(ZERO_LEAD)})*(?:强调|宣布|表示|计划)?"
     shapes = (rf"{head}{verbs}(?:了)?[^，,。；;⟦⟧]{{0,12}}?{ph_list(rule.object, 'o')}",
