@@ -49,7 +49,7 @@ def _write_tsv(path, rng):
                 tags[i] = "B-" + label
                 for j in range(i + 1, i + len(name)):
                     tags[j] = "I-" + label
-            f.write("".join(f"{c}\t{t}\n" for c, t in zip(text, tags)) + "\n")
+            f.write("".join(f"{c}\t{t}\n" for c, t in zip(text, tags, strict=True)) + "\n")
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def test_hanlp_backend_loads_a_trained_model_through_hanlp_load(tiny_hanlp_model
     nlp = build_nlp("hanlp", hanlp_model=tiny_hanlp_model)
     assert nlp.meta["ner_backend"] == "hanlp" and "hanlp_ner" in nlp.pipe_names
     component = load_hanlp(tiny_hanlp_model)
-    texts = [tpl[0].format(p=p, o=o) for tpl in TRAIN for p, o in zip(PEOPLE, ORGS)]
+    texts = [tpl[0].format(p=p, o=o) for tpl in TRAIN for p, o in zip(PEOPLE, ORGS, strict=False)]
     total = 0
     for text in texts:
         doc = nlp(text)

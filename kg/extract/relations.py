@@ -216,7 +216,7 @@ class RelationExtractor:
         if other:
             self._add(rels, x.key, "competesWith", other, sent, "compete-context", 0.6)
 
-    def _price_war(self, sent, slots, war: "_War | None", rels) -> "_War | None":
+    def _price_war(self, sent, slots, war: _War | None, rels) -> _War | None:
         """A war one maker opens ("打响了价格战") and others join in the next sentences ("相继宣布
         降价"): each newcomer competes with the opener, or with the last mover when the text says it
         answered that one ("仅隔几个小时，…")."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from . import lexicon as lx
 from .lexicon import alt
@@ -110,7 +110,7 @@ class Rule:
     object: str
     triggers: tuple[str, ...]
     confidence: float
-    family: Callable[["Rule", Ctx], Iterator[Match]]
+    family: Callable[[Rule, Ctx], Iterator[Match]]
     example: str            # a sentence of our own ...
     expect: tuple[str, str, str]     # ... and the triple it must give
 
@@ -118,7 +118,7 @@ class Rule:
         return self.family(self, ctx)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rx(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
