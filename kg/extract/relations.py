@@ -32,7 +32,8 @@ FIRST_PERSON = re.compile(r"我(?![们国])")
 SECOND_PERSON = re.compile(r"你(?![们好])")
 FIRST_PERSON_PLURAL = re.compile(r"我们(?!国)")
 # "该公司", "这家公司", a clause-initial "公司", "其" before what it owns or does
-ORG_PRONOUN = re.compile(r"该公司|这家公司|(?:(?<=^)|(?<=[，,。；;]))公司(?!的?(?:首席|CEO|董事长|总裁|创始人|联合创始人|副总裁|CTO))"
+ORG_PRONOUN = re.compile(r"该公司|这家公司|(?:(?<=^)|(?<=[，,。；;]))"
+                         r"公司(?!的?(?:首席|CEO|董事长|总裁|创始人|联合创始人|副总裁|CTO))"
                          r"|(?<![与尤极])其(?=自主|自研|旗下|最新|推出|发布|开源|的|新)")
 
 
@@ -272,7 +273,8 @@ class RelationExtractor:
             for m in FAMILY_MEMBER.finditer(tagged):
                 family = slots[int(m.group("f"))]
                 members = [slots[int(i)] for i in re.findall(r"⟦M(\d+)⟧", m.group("m"))]
-                makers = [r.subject for r in list(rels.values()) if r.predicate == "developed" and r.object == family.key]
+                makers = [r.subject for r in list(rels.values())
+                          if r.predicate == "developed" and r.object == family.key]
                 for maker in makers:
                     for member in members:
                         self._add(rels, maker, "developed", member.key, sent, "family-member", 0.6)
