@@ -16,7 +16,8 @@ def mentions(nlp, text):
 
 
 def test_lac_finds_people_the_kb_does_not_know(lac_nlp):
-    found = mentions(lac_nlp, "原美团联合创始人王慧文和出门问问创始人李志飞、真格基金的两位合伙人戴雨森、刘元约了一顿饭。")
+    found = mentions(lac_nlp, "原美团联合创始人王慧文和出门问问创始人李志飞、"
+                              "真格基金的两位合伙人戴雨森、刘元约了一顿饭。")
     assert {("王慧文", "Person"), ("李志飞", "Person"), ("戴雨森", "Person"), ("刘元", "Person")} <= found
     assert {("美团", "Company"), ("出门问问", "Company"), ("真格基金", "InvestmentFirm")} <= found
 
