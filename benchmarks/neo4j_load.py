@@ -16,7 +16,7 @@ def scaled(rows: Rows, factor: int) -> Rows:
     """``factor`` disjoint copies of the graph (IRIs suffixed), same shape and text sizes."""
     out = Rows()
     for i in range(factor):
-        def tag(iri):
+        def tag(iri, i=i):      # bound now: the copies must not share the last suffix
             return f"{iri}~{i}"
         for label, ents in rows.entities.items():
             out.entities.setdefault(label, []).extend({**e, "iri": tag(e["iri"])} for e in ents)

@@ -279,7 +279,8 @@ def test_kg_viz_refuses_outputs_of_two_builds(good, out, tmp_path, capsys):
 
 def test_a_reader_that_stops_early_is_not_an_error(good):
     """`kg sparql ... | head -1`: the closed pipe ends the command quietly."""
-    proc = subprocess.Popen([KG, "sparql", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "--ttl", str(good / "out" / "kg.ttl")],
+    proc = subprocess.Popen([KG, "sparql", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }",
+                             "--ttl", str(good / "out" / "kg.ttl")],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout.readline().count("\t") == 5                   # the header of six columns
     proc.stdout.close()

@@ -33,7 +33,8 @@ def test_several_rounds_in_one_paragraph_keep_their_own_date_amount_and_investor
 
 
 def test_the_next_sentence_names_the_investors_of_the_round(extract):
-    _, triples, rounds, names = extract("云帆机器人宣布完成2亿元A轮融资。本轮融资由经纬创投领投，老股东顺为资本继续加注。")
+    _, triples, rounds, names = extract("云帆机器人宣布完成2亿元A轮融资。"
+                                        "本轮融资由经纬创投领投，老股东顺为资本继续加注。")
     (r,) = rounds
     assert sorted(names[i] for i in r.investors) == ["经纬创投", "顺为资本"]
     assert ("顺为资本", "investedIn", "云帆机器人") in triples

@@ -209,24 +209,29 @@ def test_saved_query_returns_what_the_turtle_says(name, bolt, loaded, corpus_bui
 def test_numbers_dates_and_lists_keep_their_types(bolt, loaded, corpus_build):
     g = corpus_build.graph
     types = {r["k"]: r["t"] for r in _read(bolt, """
-        MATCH (d:Document) WHERE d.date IS NOT NULL WITH 'document.date' AS k, valueType(d.date) AS t RETURN DISTINCT k, t UNION
+        MATCH (d:Document) WHERE d.date IS NOT NULL
+        WITH 'document.date' AS k, valueType(d.date) AS t RETURN DISTINCT k, t UNION
         MATCH (f:FundingRound) WITH 'funding.amount' AS k, valueType(f.amount) AS t RETURN DISTINCT k, t UNION
         MATCH (f:FundingRound) WITH 'funding.approximate' AS k, valueType(f.approximate) AS t RETURN DISTINCT k, t UNION
-        MATCH (e:Entity) WHERE e.aliases <> [] WITH 'entity.aliases' AS k, valueType(e.aliases) AS t RETURN DISTINCT k, t UNION
+        MATCH (e:Entity) WHERE e.aliases <> []
+        WITH 'entity.aliases' AS k, valueType(e.aliases) AS t RETURN DISTINCT k, t UNION
         MATCH ()-[r:COMPETES_WITH]->() WITH 'rel.confidence' AS k, valueType(r.confidence) AS t RETURN DISTINCT k, t
         UNION MATCH ()-[r:COMPETES_WITH]->() WITH 'rel.sentence' AS k, valueType(r.sentence) AS t RETURN DISTINCT k, t
         UNION MATCH ()-[r:COMPETES_WITH]->() WITH 'rel.evidence' AS k, valueType(r.evidence) AS t RETURN DISTINCT k, t
         """)}
     assert types == {"document.date": "DATE NOT NULL", "funding.amount": "FLOAT NOT NULL",
-                     "funding.approximate": "BOOLEAN NOT NULL", "entity.aliases": "LIST<STRING NOT NULL> NOT NULL",
+                     "funding.approximate": "BOOLEAN NOT NULL",
+                     "entity.aliases": "LIST<STRING NOT NULL> NOT NULL",
                      "rel.confidence": "FLOAT NOT NULL", "rel.sentence": "INTEGER NOT NULL",
                      "rel.evidence": "LIST<STRING NOT NULL> NOT NULL"}
     dates = {r["id"]: r["date"].to_native() for r in _read(
         bolt, "MATCH (d:Document) WHERE d.date IS NOT NULL RETURN d.id AS id, d.date AS date")}
-    assert dates and dates == {str(g.value(d, DCTERMS.identifier)): datetime.date.fromisoformat(str(g.value(d, DCTERMS.date)))
+    assert dates and dates == {str(g.value(d, DCTERMS.identifier)):
+                               datetime.date.fromisoformat(str(g.value(d, DCTERMS.date)))
                                for d in g.subjects(RDF.type, AIKG.Document) if g.value(d, DCTERMS.date)}
     # a date query works on the stored type, not on text
-    assert _read(bolt, "MATCH (d:Document) WHERE d.date >= date('2000-01-01') RETURN count(d) AS c")[0]["c"] == len(dates)
+    assert _read(bolt, "MATCH (d:Document) WHERE d.date >= date('2000-01-01') "
+                       "RETURN count(d) AS c")[0]["c"] == len(dates)
 
 
 def test_provenance_is_on_the_relationships(bolt, loaded, corpus_build):

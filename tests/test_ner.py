@@ -16,7 +16,8 @@ def mentions(nlp, text):
 
 
 def test_lac_finds_people_the_kb_does_not_know(lac_nlp):
-    found = mentions(lac_nlp, "原美团联合创始人王慧文和出门问问创始人李志飞、真格基金的两位合伙人戴雨森、刘元约了一顿饭。")
+    found = mentions(lac_nlp, "原美团联合创始人王慧文和出门问问创始人李志飞、"
+                              "真格基金的两位合伙人戴雨森、刘元约了一顿饭。")
     assert {("王慧文", "Person"), ("李志飞", "Person"), ("戴雨森", "Person"), ("刘元", "Person")} <= found
     assert {("美团", "Company"), ("出门问问", "Company"), ("真格基金", "InvestmentFirm")} <= found
 
@@ -49,7 +50,7 @@ def _write_tsv(path, rng):
                 tags[i] = "B-" + label
                 for j in range(i + 1, i + len(name)):
                     tags[j] = "I-" + label
-            f.write("".join(f"{c}\t{t}\n" for c, t in zip(text, tags)) + "\n")
+            f.write("".join(f"{c}\t{t}\n" for c, t in zip(text, tags, strict=True)) + "\n")
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +74,7 @@ def test_hanlp_backend_loads_a_trained_model_through_hanlp_load(tiny_hanlp_model
     nlp = build_nlp("hanlp", hanlp_model=tiny_hanlp_model)
     assert nlp.meta["ner_backend"] == "hanlp" and "hanlp_ner" in nlp.pipe_names
     component = load_hanlp(tiny_hanlp_model)
-    texts = [tpl[0].format(p=p, o=o) for tpl in TRAIN for p, o in zip(PEOPLE, ORGS)]
+    texts = [tpl[0].format(p=p, o=o) for tpl in TRAIN for p, o in zip(PEOPLE, ORGS, strict=False)]
     total = 0
     for text in texts:
         doc = nlp(text)

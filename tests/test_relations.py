@@ -96,7 +96,8 @@ def test_pen_name_resolves_to_the_byline_name(extract):
 
 
 def test_products_listed_after_what_we_made_belong_to_the_speakers_company(extract):
-    _, triples, _, _ = extract("赵明远是星云智能创始人。赵明远:我们还做过很多产品,比如AI写作平台“妙笔”、AI绘画平台“丹青”。")
+    _, triples, _, _ = extract("赵明远是星云智能创始人。"
+                               "赵明远:我们还做过很多产品,比如AI写作平台“妙笔”、AI绘画平台“丹青”。")
     assert {("星云智能", "developed", "妙笔"), ("星云智能", "developed", "丹青")} <= triples
 
 
@@ -182,7 +183,8 @@ def test_a_clause_at_an_organization_continues_the_persons_story(extract):
 
 
 def test_traditional_script_moves_founders_and_launches(extract):
-    entities, triples, _, _ = extract("前微軟研究員林志遠已加入新創公司星環智能。林志遠畢業於浙江大學，後赴史丹佛大學攻讀博士。"
+    entities, triples, _, _ = extract("前微軟研究員林志遠已加入新創公司星環智能。"
+                                      "林志遠畢業於浙江大學，後赴史丹佛大學攻讀博士。"
                                       "星環智能由王大明與李小華於2022年共同創辦，今年推出首款模型StarRing-7B。")
     assert "新创" not in entities and "新创公司星环智能" not in entities
     assert {("林志远", "worksFor", "星环智能"), ("林志远", "worksFor", "微软"), ("林志远", "educatedAt", "史丹佛大学"),

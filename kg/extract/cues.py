@@ -40,8 +40,10 @@ LATIN_NAME = r"[A-Z][a-z]+(?:[ ·][A-Z][a-zA-Z]+)+"
 LATIN_PERSON = re.compile(
     rf"(?P<name>{LATIN_NAME})(?=\s*[（(][^）)]{{0,30}}?(?:{ROLE})|出任|担任|共同创|创立|创办|和[A-Z][a-z]+等)"
     rf"|(?:{ROLE})\s*(?P<name2>{LATIN_NAME})")
-LATIN_COMPANY = re.compile(r"(?P<name>[A-Z][A-Za-z0-9]+(?: [A-Z][A-Za-z0-9]+)?)(?:公司|(?:宣布)?(?:已)?(?:完成|获得)[^。，,]{0,12}融资)"
-                           r"|(?:创立|创办|创建|成立|初创公司|初创)(?:了)?\s?(?P<name2>[A-Z][A-Za-z0-9]+(?:[ .][A-Z][A-Za-z0-9]+)?)")
+LATIN_COMPANY = re.compile(r"(?P<name>[A-Z][A-Za-z0-9]+(?: [A-Z][A-Za-z0-9]+)?)"
+                           r"(?:公司|(?:宣布)?(?:已)?(?:完成|获得)[^。，,]{0,12}融资)"
+                           r"|(?:创立|创办|创建|成立|初创公司|初创)(?:了)?\s?"
+                           r"(?P<name2>[A-Z][A-Za-z0-9]+(?:[ .][A-Z][A-Za-z0-9]+)?)")
 # "大模型MorpherVLM": a Latin name right after the word for model, with lower case or digits
 MODEL_AFTER_KIND = re.compile(rf"(?:{MODEL_KIND})\s?(?P<name>[A-Z][A-Za-z0-9\-.]*[a-z0-9][A-Za-z0-9\-.]{{2,}})")
 # "甲小姐:" / "作者 | 甲小姐": a pen name the resolver may tie to a full name
@@ -52,10 +54,12 @@ COLUMN = re.compile(r"(?:出品|栏目|来源)\s*[丨|:：]\s*[^《\s]{0,8}《(?
 
 # bylines: "文丨周小甲", "编辑:钱二", "(记者 孙三)", "出品丨某某网·专栏"
 _BYLINE_END = r"(?=$|\s|[,，。;；·|丨()（）:：]|编辑|作者|记者|出品|来源|责编|校对|图源)"
-BYLINE_PERSON = re.compile(rf"(?:(?:^|(?<=[\s(（,，]))(?:文|作者|编辑|撰文|记者|责编|责任编辑|校对|采访|整理)\s*[丨|:：]"
-                           rf"|(?:作者|编辑|记者|责编)\s*[丨|:：]|(?<=[(（])记者\s)\s*(?P<name>[\u4e00-\u9fff]{{2,4}}?){_BYLINE_END}")
+BYLINE_PERSON = re.compile(rf"(?:(?:^|(?<=[\s(（,，]))(?:文|作者|编辑|撰文|记者|责编|责任编辑|校对|采访|整理)"
+                           rf"\s*[丨|:：]|(?:作者|编辑|记者|责编)\s*[丨|:：]|(?<=[(（])记者\s)"
+                           rf"\s*(?P<name>[\u4e00-\u9fff]{{2,4}}?){_BYLINE_END}")
 # photo credits name the agency: "图源:某某图库", "(图：Shutterstock)"
-PHOTO_CREDIT = re.compile(r"(?:图源|图片来源|图片|图)\s*[丨|:：]\s*(?P<name>[\u4e00-\u9fff]{2,6}|[A-Z][A-Za-z0-9]+)(?=$|[\s)）,，。])")
+PHOTO_CREDIT = re.compile(r"(?:图源|图片来源|图片|图)\s*[丨|:：]\s*"
+                          r"(?P<name>[\u4e00-\u9fff]{2,6}|[A-Z][A-Za-z0-9]+)(?=$|[\s)）,，。])")
 BYLINE_OUTLET = re.compile(rf"(?:出品|来源|来自)\s*[丨|:：]\s*(?P<name>[\u4e00-\u9fffA-Za-z0-9]{{2,10}}?){_BYLINE_END}"
                            r"|(?:^|(?<=[\s(（,，]))文\s*[丨|]\s*(?P<name2>[\u4e00-\u9fff]{1,6}[A-Za-z][A-Za-z0-9]+)")
 # a publication in title marks where the text cites it: "《某某日报》记者", "告诉《某某》"
@@ -63,7 +67,8 @@ MEDIA_TITLE = re.compile(r"(?:(?<=告诉)|(?<=接受)|(?<=[据对向])|^)《(?P<
                          r"|《(?P<name2>[^》]{2,10})》(?=\s*(?:记者|讯|报道|统计|获悉|消息|援引|独家|\d+月))"
                          r"|《(?P<name3>[^》]{1,8}(?:日报|晚报|时报|周刊|报道|新闻|财经|杂志|报))》")
 # verbs never inside an organization's name: "某某正式加盟星河智能" is a clause, not a name
-NOT_ORG_NAME = re.compile(r"公司|厂商|投资方|领投方|跟投方|参投方|轮|毕业|就读|任职|于|加盟|加入|发布|推出|宣布|完成|获得|成立|创立|创办|正式|表示|部署|接入|担任|出任|离开|投资了")
+NOT_ORG_NAME = re.compile(r"公司|厂商|投资方|领投方|跟投方|参投方|轮|毕业|就读|任职|于|加盟|加入|发布|推出|宣布|"
+                          r"完成|获得|成立|创立|创办|正式|表示|部署|接入|担任|出任|离开|投资了")
 # time adverbs that open a clause are never the start of a name: "此前星河智能完成…"
 TIME_WORDS = r"此前|此后|目前|日前|近日|近期|今年|去年|今日|昨日|随后|其后|之前|之后|如今|当时|最近|同年|次年|后来"
 # organizations by their kind word, bounded on the left by a list separator or a lead word:
@@ -74,7 +79,8 @@ _ORG_LEFT = (r"(?:^|(?<=[、，,：:；;（(“\s和与及由为至—的])"
              r"|(?<=包括|涵盖|以及|其中|旗下|还有|加盟|加入|发布|推出|宣布|成立|创立|创办|担任|出任|离开|部署|接入|投资)"
              r"|(?<=投资方|领投方|跟投方|参投方|毕业于|就读于|任职于|加入了)|(?<=公司|厂商|企业|机构)"
              rf"|(?<={TIME_WORDS}))")
-_ORG_NOT_FIRST = rf"(?![由为至])(?!同时|打造|更|成为|旗下|明星|企业|知名|公司|平台|产业|头部|龙头|包括|涵盖|以及|其中|还有|{TIME_WORDS})"
+_ORG_NOT_FIRST = (r"(?![由为至])(?!同时|打造|更|成为|旗下|明星|企业|知名|公司|平台|产业|头部|龙头|"
+                  rf"包括|涵盖|以及|其中|还有|{TIME_WORDS})")
 ORG_BY_SUFFIX = re.compile(rf"{_ORG_LEFT}(?P<name>{_ORG_NOT_FIRST}"
                            rf"(?:(?![{_STOP}等丨]|{NOT_ORG_NAME.pattern})[\u4e00-\u9fffA-Z]){{2,10}}?(?:{_ORG_KIND}))"
                            rf"(?=$|[、，,。；;：:（()）”\s和与及等旗领跟参联也则已将于在宣获完的还都是又再正近今昨日曾])")
@@ -84,18 +90,20 @@ _VERSIONED = (r"[A-Za-z][A-Za-z]*(?:[-.]?(?:V?\d+(?:\.\d+)*[A-Za-z]?|[A-Z][A-Za-
               r"(?:[-.](?:V?\d+(?:\.\d+)*[A-Za-z]*|[A-Z][A-Za-z]*|[a-z]+))+|[A-Z][A-Za-z]*\d+(?:\.\d+)*[a-z]?"
               r"|[A-Z][A-Za-z]+ \d+(?:\.\d+)?")
 # Latin words next to the word for a model that are not names
-NOT_MODEL = re.compile(r"^(?:API|SOTA|AI|Agent|AI Agent|LLM|MoE|GPU|CPU|NPU|SDK|App|APP|Token|Tokens|tokens|Transformer|RAG|"
-                       r"AGI|AIGC|Scaling|Benchmark|Prompt|Chat|Demo|Beta|Pro|Max|Plus|Turbo|Lite|Mini)$")
+NOT_MODEL = re.compile(r"^(?:API|SOTA|AI|Agent|AI Agent|LLM|MoE|GPU|CPU|NPU|SDK|App|APP|Token|Tokens|tokens|"
+                       r"Transformer|RAG|AGI|AIGC|Scaling|Benchmark|Prompt|Chat|Demo|Beta|Pro|Max|Plus|Turbo|Lite|Mini)$")
 LATIN_MODEL = re.compile(rf"(?:(?:{MODEL_KIND})[:：\s]?|(?:发布|推出|开源|上线|更新|升级|迭代)(?:了|的)?\s?"
                          rf"(?:[^，,。；;A-Za-z]{{0,12}}?(?:{MODEL_KIND})[:：\s]?)?)"
                          rf"(?P<name>{_VERSIONED}|[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?)(?![A-Za-z0-9])"
                          rf"|(?<![A-Za-z0-9\-.])(?P<name2>{_VERSIONED})(?=\s?(?:{MODEL_KIND}|版本?))")
 _MODIFIER = "代款种新最基座通用主力旗舰多模态开闭源端侧语言视觉音频推理首个国内外"
 # "上线新产品Zeta", "推出应用Lumo": a Latin name right after the word for a product
-PRODUCT_AFTER_KIND = re.compile(r"(?:新产品|产品|应用|App|APP|平台|工具|助手)[:：]?\s?(?P<name>[A-Za-z][A-Za-z0-9\-.]*[A-Za-z0-9])(?![A-Za-z0-9])")
+PRODUCT_AFTER_KIND = re.compile(r"(?:新产品|产品|应用|App|APP|平台|工具|助手)[:：]?\s?"
+                                r"(?P<name>[A-Za-z][A-Za-z0-9\-.]*[A-Za-z0-9])(?![A-Za-z0-9])")
 NOT_PERSON = re.compile(r"小编|编辑部|记者|本报|网友|官方")
 # "Nova-3", "Astra-V2.5": a capitalised Latin name with a hyphenated version is a model wherever it stands
-VERSIONED_MODEL = re.compile(r"(?<![A-Za-z0-9\-.])(?P<name>[A-Z][A-Za-z]+-(?:V|R)?\d+(?:\.\d+)*[A-Za-z]*)(?![A-Za-z0-9\-])")
+VERSIONED_MODEL = re.compile(r"(?<![A-Za-z0-9\-.])(?P<name>[A-Z][A-Za-z]+-(?:V|R)?\d+(?:\.\d+)*[A-Za-z]*)"
+                             r"(?![A-Za-z0-9\-])")
 # "青禾智能(QINGHE)", "星河机器人（Galaxia）": a Chinese name glossed by a one-word Latin brand
 GLOSSED_COMPANY = re.compile(r"(?:^|(?<=[，,。：:；;\s“]))(?P<name>(?:(?![的是了在和与及对])[\u4e00-\u9fff]){2,6})"
                              r"[（(](?:[A-Z][A-Za-z0-9]+|[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)[）)]")
@@ -137,7 +145,8 @@ def cue_spans(text: str) -> list[tuple[int, int, str]]:
         start, name = m.start("name"), m.group("name")
         if name[0] in "前原":               # "前Google科学家": the prefix means "former"
             start, name = start + 1, name[1:]
-        if len(name) >= 2 and not GENERIC.match(name) and not STOP_CHARS.search(name) and not re.fullmatch(r"[\d.]+", name):
+        if (len(name) >= 2 and not GENERIC.match(name) and not STOP_CHARS.search(name)
+                and not re.fullmatch(r"[\d.]+", name)):
             out.append((start, m.end("name"), "Company"))
     for m in QUOTED.finditer(text):
         group = "name" if m.group("name") else "name2"

@@ -131,8 +131,10 @@ INVESTOR_RULES = [
                  "产业投资方：除了君联资本，还有小米集团旗下的顺为资本、蔚来资本等。",
                  (("君联资本", "星河智能"), ("顺为资本", "星河智能"), ("蔚来资本", "星河智能")),
                  "星河智能宣布完成5亿元B轮融资。"),
-    InvestorRule("invest-verb", rf"{INV}(?:[^。，,⟦⟧]|⟦\$\d+⟧){{0,12}}?(?:{T['lead']}|{T['follow']}|{T['invest']})(?:了)?"
-                                rf"[^。，,；;、的⟦⟧]{{0,8}}?(?P<obj>⟦[OF]\d+⟧)(?!{TAIL}(?:{T['lead']}|{T['follow']}))", 0.8,
+    InvestorRule("invest-verb", rf"{INV}(?:[^。，,⟦⟧]|⟦\$\d+⟧){{0,12}}?"
+                                rf"(?:{T['lead']}|{T['follow']}|{T['invest']})(?:了)?"
+                                rf"[^。，,；;、的⟦⟧]{{0,8}}?(?P<obj>⟦[OF]\d+⟧)"
+                                rf"(?!{TAIL}(?:{T['lead']}|{T['follow']}))", 0.8,
                  "2023年，阿里巴巴投资了月之暗面。", (("阿里巴巴", "月之暗面"),)),
     InvestorRule("invest-to", rf"{INV}(?:已|曾|再次|近日)?(?:向|对)(?P<obj>⟦[OF]\d+⟧)(?:[^。，,⟦⟧]|⟦\$\d+⟧){{0,8}}?"
                               rf"(?:投资|注资|增资|出资)", 0.8,
@@ -140,8 +142,10 @@ INVESTOR_RULES = [
     InvestorRule("invest-shareholder", rf"{INV}(?:是|为|成为|作为)(?:了)?(?P<obj>⟦[OF]\d+⟧)(?:的)?"
                                        rf"(?:第一大|第二大|大|主要|早期|重要|机构)?(?:股东|投资方|投资人|投资者)", 0.8,
                  "腾讯是星河智能的第一大股东。", (("腾讯", "星河智能"),)),
-    InvestorRule("invest-shareholder-its", rf"(?P<its>{ONE})(?:[^⟦⟧。]|⟦\$\d+⟧){{0,20}}?[，,；;]{INV}(?:是|为|成为)(?:了)?其"
-                                           rf"(?:第一大|第二大|最大|大|主要|早期|重要|机构)?(?:股东|投资方|投资人|投资者)", 0.75,
+    InvestorRule("invest-shareholder-its", rf"(?P<its>{ONE})(?:[^⟦⟧。]|⟦\$\d+⟧){{0,20}}?[，,；;]"
+                                           rf"{INV}(?:是|为|成为)(?:了)?其"
+                                           rf"(?:第一大|第二大|最大|大|主要|早期|重要|机构)?"
+                                           rf"(?:股东|投资方|投资人|投资者)", 0.75,
                  "月影科技专注大模型研发，腾讯是其第一大股东。", (("腾讯", "月影科技"),)),
     InvestorRule("invest-shareholders-of", rf"(?P<obj>⟦O\d+⟧)的[^⟦⟧，,。]{{0,6}}?(?:股东|投资方|投资人|投资者|资方)"
                                            rf"(?:包括|有|为|是|中有|还有|名单包括)[：:]?{INV}", 0.8,
@@ -242,7 +246,8 @@ class FundingReader:
             text = rx.sub("", text)
         hits = self._investor_hits(text, slots, parents)
         rounds = self._rounds(text, moneys, sent.text)
-        rounds_out, invest = [], []
+        rounds_out: list[FundingRound] = []
+        invest: list[Investment] = []
         self.since_round += 1
         self.sentences += 1
         if rounds and not hits:
@@ -264,7 +269,8 @@ class FundingReader:
         found = [(s.start - sent.start, s) for s in named]
         for surface, slot in self.known.items():
             # "天脉网" is not "天脉": the name must end where a word ends
-            for m in re.finditer(re.escape(surface) + r"(?=$|[\s，,。；;：:、！？!?（(“”\"的是在于与和及将已也都宣获完])", sent.text):
+            for m in re.finditer(re.escape(surface)
+                                 + r"(?=$|[\s，,。；;：:、！？!?（(“”\"的是在于与和及将已也都宣获完])", sent.text):
                 if not any(x.start - sent.start <= m.start() < x.end - sent.start for x in slots):
                     found.append((m.start(), slot))
         for s in named:
@@ -325,9 +331,9 @@ class FundingReader:
             gaps = [(max(m.start() - r.end, r.pos - m.end()), i) for i, r in enumerate(rounds)]
             free = [(gap, i) for gap, i in gaps if gap <= 20 and rounds[i].name is None]
             if free:
-                near = rounds[min(free)[1]]
-                near.name = m.group(1)
-                near.pos, near.end = min(near.pos, m.start()), max(near.end, m.end())
+                nearest = rounds[min(free)[1]]
+                nearest.name = m.group(1)
+                nearest.pos, nearest.end = min(nearest.pos, m.start()), max(nearest.end, m.end())
             elif not any(gap <= 20 for gap, _ in gaps) and (re.match(r"[^，,。]{0,4}融资", text[m.end():])
                                                            or "融资" in m.group(1)):
                 rounds.append(_Round(m.start(), m.end(), None, m.group(1)))
@@ -375,10 +381,10 @@ class FundingReader:
                 found = [] if DESCRIBED.search(lead_in) else cand
         for rx in (rf"(?:{T['lead']}|{T['follow']}|{T['invest']}|为|向)(?:了)?(?P<s>⟦[OF]\d+⟧)",
                    r"(?P<s>⟦O\d+⟧)(?:的|本轮|此轮)?[^⟦⟧，,。]{0,8}融资|(?P<s2>⟦O\d+⟧)的[^⟦⟧，,。]{0,8}(?:轮|投资)"):
-            m = None if found else re.search(rx, text)
-            found = found or ([i for i in _ids(m.group("s") or m.group("s2") or "")
+            obj = None if found else re.search(rx, text)
+            found = found or ([i for i in _ids(obj.group("s") or obj.group("s2") or "")
                                if self._may_raise(slots[i], blocked)]
-                              if m else [])
+                              if obj else [])
         return [slots[i] for i in found]
 
     def _context_recipient(self, blocked: set[str]):
@@ -510,24 +516,32 @@ def _equal(amount: float, currency: str, m: Money | None) -> bool:
 PIECE = re.compile(r"[^，,。；;：:！？!?（）()“”\"]+")
 VERB_LIST = re.compile(rf"^(?P<list>.+?)(?:等[^、]{{0,10}}?)?(?:共同|联合|一起|继续|持续|也|均|亦|再次)?"
                        rf"(?:{T['lead']}|{T['follow']}|{T['listed']})")
-PARTY_LIST = re.compile(rf"(?:{T['party']})(?:阵容|名单)?[^、]{{0,4}}?(?:包括|为|是|有|涵盖|包含|分别为|分别是|还有|主要有)"
-                        rf"(?P<list>.+?)(?:等[^、]*)?$")
-ITEM_PREFIX = re.compile(rf"^(?:由|包括|以及|还有|及|和|与|其中|另有|现有|原有|新老|种子轮|天使轮|[A-F]轮)*(?:{T['party']})?")
+PARTY_LIST = re.compile(rf"(?:{T['party']})(?:阵容|名单)?[^、]{{0,4}}?"
+                        r"(?:包括|为|是|有|涵盖|包含|分别为|分别是|还有|主要有)"
+                        r"(?P<list>.+?)(?:等[^、]*)?$")
+ITEM_PREFIX = re.compile(r"^(?:由|包括|以及|还有|及|和|与|其中|另有|现有|原有|新老|种子轮|天使轮|[A-F]轮)*"
+                         rf"(?:{T['party']})?")
 # a company's generic description, not its name: "产业平台晨星资本"
 ITEM_DESCRIPTOR = re.compile(r"^(?:[\u4e00-\u9fff]{0,2}(?:平台|机构)|子公司|产业基金)")
-ITEM_STOP = re.compile(r"[的了是在有将已被把对说要于从向也都还就等这那其]|^为|完成|获得|宣布|融资|轮|[\d数几十百千][万亿]|[万亿]元|家$|\d{4}|^\d|"
-                       r"^(?:多家|机构|投资机构|知名|其他|同时|继续|另外|股东|央企|国资|基金|子基金|产业基金|子公司|平台|团队|公司|企业)$|"
+ITEM_STOP = re.compile(r"[的了是在有将已被把对说要于从向也都还就等这那其]|^为|完成|获得|宣布|融资|轮|"
+                       r"[\d数几十百千][万亿]|[万亿]元|家$|\d{4}|^\d|"
+                       r"^(?:多家|机构|投资机构|知名|其他|同时|继续|另外|股东|央企|国资|基金|子基金|产业基金|"
+                       r"子公司|平台|团队|公司|企业)$|"
                        r"巨头|厂商|大厂|玩家|们$|纷纷|不断|大幅|持续|继续|资本方|投资人")
 # a sentence whose lists may name investors
 FUNDING_SENTENCE = re.compile(rf"融资|轮|{T['lead']}|跟投|参投|{T['party']}")
 SUFFIX_ONLY = re.compile(r"资本|创投|投资|基金|科技|集团|控股|资管|投控|智能|股份|银行|证券|创新|产业|科创|资产")
 NAME = r"(?:(?!公司|企业)[\u4e00-\u9fffA-Za-z0-9]){2,10}?"
-FILLER = (r"宣布|已经|已|正式|近日|近期|日前|今日|今天|昨日|刚刚|又|再|再度|也|先后|相继|纷纷|均|都|成功|顺利|率先|此前|之前|早前|曾经|曾|"
-          r"今年|去年|前年|年初|年底|年内|此次|本次|近来|于\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
-RAISER_STOP = re.compile(rf"^(?:{FILLER})|(?:{FILLER})$|[我你他她它们这那哪谁该其每各此]|公司|企业|机构|团队|赛道|行业|^\d|月$|"
+FILLER = (r"宣布|已经|已|正式|近日|近期|日前|今日|今天|昨日|刚刚|又|再|再度|也|先后|相继|纷纷|均|都|"
+          r"成功|顺利|率先|此前|之前|早前|曾经|曾|"
+          r"今年|去年|前年|年初|年底|年内|此次|本次|近来|"
+          r"于\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
+RAISER_STOP = re.compile(rf"^(?:{FILLER})|(?:{FILLER})$|[我你他她它们这那哪谁该其每各此]|"
+                         r"公司|企业|机构|团队|赛道|行业|^\d|月$|"
                          r"^(?:产品|项目|平台|技术|模型|创业者|初创|市场|资本|资金|领域|本轮|此轮|该轮)")
 COMPANY_WORD = re.compile(r"公司|集团|银行|科技|控股|股份|证券|保险|石化|电信|移动|联通|汽车|电子")
-PLACE_NAME = re.compile(r"中国|美国|日本|欧洲|北京|上海|深圳|杭州|广州|香港|全球|国内|海外|[\u4e00-\u9fff]{1,3}[省市县区]")
+PLACE_NAME = re.compile(r"中国|美国|日本|欧洲|北京|上海|深圳|杭州|广州|香港|全球|国内|海外|"
+                        r"[\u4e00-\u9fff]{1,3}[省市县区]")
 
 
 def _items(body: str, base: int) -> list[tuple[int, int]]:
@@ -549,7 +563,9 @@ def _items(body: str, base: int) -> list[tuple[int, int]]:
                     done.append((a, part))
             parts = done
         for a, part in parts:
-            pre = ITEM_PREFIX.match(part).end()
+            prefix = ITEM_PREFIX.match(part)
+            assert prefix is not None       # every part of the pattern is optional
+            pre = prefix.end()
             rest, last, subs = part[pre:], 0, []
             for sm in re.finditer(r"旗下的?|下属的?|系(?!统|列)", rest):
                 subs.append((last, rest[last:sm.start()]))
@@ -578,7 +594,9 @@ def investor_list_spans(text: str) -> list[tuple[int, int]]:
     m = LABELLED.match(text)
     if m:
         for item in LABELLED_ITEM.finditer(m.group("list")):
-            lead = re.match(r"^(?:除了|还有|以及|另有|包括)?", item.group(0)).end()
+            opener = re.match(r"^(?:除了|还有|以及|另有|包括)?", item.group(0))
+            assert opener is not None       # the pattern is optional, it matches at least ""
+            lead = opener.end()
             out += _items(item.group(0)[lead:], m.start("list") + item.start() + lead)
         return out
     if not FUNDING_SENTENCE.search(text):
@@ -616,7 +634,9 @@ def raiser_spans(text: str) -> list[tuple[int, int]]:
     for m in RAISER.finditer(text):
         group = "list" if m.group("list") else "obj"
         for a, b in _items(m.group(group), m.start(group)):
-            lead = re.match(rf"(?:{FILLER})*", text[a:b]).end()    # "此前星河智能已完成": 此前 is no part
+            filler = re.match(rf"(?:{FILLER})*", text[a:b])
+            assert filler is not None       # "(…)*" matches at least ""
+            lead = filler.end()             # "此前星河智能已完成": 此前 is no part
             if b - a - lead >= 2 and not RAISER_STOP.search(text[a + lead:b]):
                 out.append((a + lead, b))
     return out

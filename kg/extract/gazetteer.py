@@ -19,7 +19,7 @@ def make_kb_gazetteer(nlp: Language, name: str, kb_path: str | None):
     kb = load_kb(kb_path)
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     for entry in kb.entries:
-        matcher.add(entry.name, list(nlp.tokenizer.pipe(entry.surface_forms)))
+        matcher.add(entry.name, list(nlp.tokenizer.pipe(entry.surface_forms)))  # type: ignore[union-attr]
 
     def kb_gazetteer(doc: Doc) -> Doc:
         spans = []
@@ -28,8 +28,10 @@ def make_kb_gazetteer(nlp: Language, name: str, kb_path: str | None):
             if not latin_boundary_ok(doc.text, span.start_char, span.end_char):
                 continue
             entry = kb.lookup(nlp.vocab.strings[match_id])
-            spans.append(doc.char_span(span.start_char, span.end_char, label=entry.type,
-                                       kb_id=entry.name))
+            assert entry is not None        # the matcher's keys are the KB's own names
+            typed = doc.char_span(span.start_char, span.end_char, label=entry.type, kb_id=entry.name)
+            assert typed is not None        # the span is cut at token boundaries
+            spans.append(typed)
         doc.spans["kb"] = filter_spans(spans)  # longest match wins: GPT-4 over GPT
         return doc
     return kb_gazetteer

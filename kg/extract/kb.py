@@ -35,7 +35,7 @@ class KnowledgeBase:
                 self._by_key.setdefault(norm_key(form), e)
 
     @classmethod
-    def from_csv(cls, path: Path) -> "KnowledgeBase":
+    def from_csv(cls, path: Path) -> KnowledgeBase:
         entries = []
         with open(path, encoding="utf-8", newline="") as f:
             for i, row in enumerate(csv.DictReader(f), start=2):

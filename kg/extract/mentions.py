@@ -27,7 +27,8 @@ ORG_SUFFIXES = [
 ]
 PLACE = re.compile(r"^(中国|美国|日本|韩国|英国|法国|德国|欧洲|印度|硅谷|北京|上海|深圳|杭州|广州|香港|台湾|"
                    r"海外|国内|全球|世界)$|[国省市县区州]$")
-JUNK_ORG = re.compile(r"^(?:具身智能|人工智能|自动驾驶|机器人|AI|大模型|芯片|科技|技术|互联网|智能|创业|初创)+(?:技术|科技)?"
+JUNK_ORG = re.compile(r"^(?:具身智能|人工智能|自动驾驶|机器人|AI|大模型|芯片|科技|技术|互联网|智能|创业|初创)+"
+                      r"(?:技术|科技)?"
                       r"(?:公司|企业|厂商)$|^(?:联创|高管|合伙人|创始人|同事|团队|新创|初创|独角兽|巨头|新势力)$|"
                       r"(?:专项|项目|计划|方向|事业群|事业部|行业|背景|网络)$|^(?:已|累计|共|还|再|又|已经)|"
                       r"^(?:产业|引导|政府|母|子|专项|并购|旗下|一只|多家|知名|该|这只)(?:基金|资本|投资|集团)$|"
@@ -52,7 +53,8 @@ MODEL_CODE = re.compile(r"^\s?[A-Z]{1,2}\d+(?:\.\d+)?[A-Za-z]?(?:\s(?:Pro|Max|Ul
 # "某某创投", "某某战投": the venture arm of a KB company is an investor of its own
 FUND_TAIL = re.compile(r"^(?:创投|战投|资本|基金|产业基金)(?![\u4e00-\u9fff]{0,2}(?:公司|部))")
 # NER often stops before the company-kind word: "星云" + "智能"
-ORG_TAIL = re.compile(r"^(?:智能|科技|集团|网络|数据|机器人|技术(?!长)|控股|资本|基金|创投|实验室|研究院|大学|影像|软件)")
+ORG_TAIL = re.compile(r"^(?:智能|科技|集团|网络|数据|机器人|技术(?!长)|控股|资本|基金|创投|实验室|研究院|大学|"
+                      r"影像|软件)")
 # "金山网络" and "金山安全" are companies of their own, not the KB's 金山
 SUBSIDIARY_TAIL = re.compile(r"^(?:网络|安全|影像|软件|云)")
 # "百度战投", "腾讯投资": a company's investment arm is an investor of its own
@@ -83,7 +85,8 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
         fund = FUND_TAIL.match(span.doc.text[span.end_char:]) if span.label_ in ORG_CLASSES else None
         if fund:
             return "InvestmentFirm", None, span.end_char + len(fund.group(0))
-        arm = INVESTOR_TAIL.match(span.doc.text[span.end_char:]) if span.label_ in ("Company", "InvestmentFirm") else None
+        arm = (INVESTOR_TAIL.match(span.doc.text[span.end_char:])
+               if span.label_ in ("Company", "InvestmentFirm") else None)
         if arm:
             return "InvestmentFirm", None, span.end_char + len(arm.group(0))
         sub = SUBSIDIARY_TAIL.match(span.doc.text[span.end_char:]) if span.label_ == "Company" else None
@@ -112,16 +115,21 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
 
 
 # A list shares its kind: "A、B、C等车企" or a list most of whose members are already typed
-LIST_LEAD = re.compile(r"[，,：:；;（(“\"\s—]|在|包括|例如|比如|以及|还有|涵盖|其中|投资方|领投方|跟投方|参投方|如|有|由|是|为|和|与|及")
-LIST_HEAD = re.compile(r"^(?P<item>[A-Za-z][A-Za-z0-9.\- ]*[A-Za-z0-9](?![A-Za-z0-9])|.+?(?=等|和|及|与|以及|[，,。；;：:）)”\"\s]|的|$))")
+LIST_LEAD = re.compile(r"[，,：:；;（(“\"\s—]|在|包括|例如|比如|以及|还有|涵盖|其中|投资方|领投方|跟投方|参投方|"
+                       r"如|有|由|是|为|和|与|及")
+LIST_HEAD = re.compile(r"^(?P<item>[A-Za-z][A-Za-z0-9.\- ]*[A-Za-z0-9](?![A-Za-z0-9])"
+                       r"|.+?(?=等|和|及|与|以及|[，,。；;：:）)”\"\s]|的|$))")
 LIST_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·\- ]{0,7}|[A-Za-z][A-Za-z0-9.\- ]{0,19}")
-LIST_KIND_AFTER = [(re.compile(r"^等+(?:\d+余?家|多家|[一二三四五六七八九十几数]+家)?[^，,。；;]{0,6}?(?:企业|公司|车企|厂商|品牌|大厂|巨头|平台|独角兽)"), "Company"),
-                   (re.compile(r"^等+(?:\d+余?家|多家|[一二三四五六七八九十几数]+家)?[^，,。；;]{0,6}?(?:投资机构|机构|资方|投资方|基金|股东)"), "InvestmentFirm"),
+LIST_KIND_AFTER = [(re.compile(r"^等+(?:\d+余?家|多家|[一二三四五六七八九十几数]+家)?[^，,。；;]{0,6}?"
+                               r"(?:企业|公司|车企|厂商|品牌|大厂|巨头|平台|独角兽)"), "Company"),
+                   (re.compile(r"^等+(?:\d+余?家|多家|[一二三四五六七八九十几数]+家)?[^，,。；;]{0,6}?"
+                               r"(?:投资机构|机构|资方|投资方|基金|股东)"), "InvestmentFirm"),
                    (re.compile(r"^等+[^，,。；;]{0,6}?(?:大模型|模型)"), "AIModel")]
 _LIST_STOP = re.compile(r"[我你他她它这那是的了在有做个些也都就还所比如以为被把让从对说要将已于年月日宣布完成]")
 
 
-def _list_members(text: str, taken: list[tuple[int, int]], typed: dict[tuple[int, int], str]) -> list[tuple[int, int, str]]:
+def _list_members(text: str, taken: list[tuple[int, int]],
+                  typed: dict[tuple[int, int], str]) -> list[tuple[int, int, str]]:
     """Members of "、" lists that no component found, typed like the list (sentence offsets)."""
     out = []
     pieces, pos = [], 0
@@ -186,7 +194,8 @@ def extract_mentions(doc: Doc, sentence: Sentence) -> list[Mention]:
     # "上汽通用" in a list: NER's longer name beats the KB's "上汽" that starts it
     kb_spans = [(c[2].start_char, c[4][2]) for c in cands if c[3] == "kb"]
     for i, c in enumerate(cands):
-        if c[3] == "ner" and c[4][0] != "Person" and re.match(r"[、，,。；;和及与等]", doc.text[c[4][2]:c[4][2] + 1] or "。") \
+        if c[3] == "ner" and c[4][0] != "Person" \
+                and re.match(r"[、，,。；;和及与等]", doc.text[c[4][2]:c[4][2] + 1] or "。") \
                 and any(a == c[2].start_char and b < c[4][2] for a, b in kb_spans):
             cands[i] = (-1, *c[1:])
     cands.sort(key=lambda c: (c[0], c[1], c[2].start_char))
@@ -199,8 +208,8 @@ def extract_mentions(doc: Doc, sentence: Sentence) -> list[Mention]:
         taken.append((a, b))
         out.append(Mention(sentence.doc_id, sentence.index, sentence.start + a, sentence.start + b,
                            doc.text[a:b], label, source, kb_name))
-    typed = {(m.start - sentence.start, m.end - sentence.start): m.label for m in out}
-    for a, b, label in _list_members(doc.text, taken + sentence.garbled, typed):
+    labels = {(m.start - sentence.start, m.end - sentence.start): m.label for m in out}
+    for a, b, label in _list_members(doc.text, taken + sentence.garbled, labels):
         out = [m for m in out if (m.start - sentence.start, m.end - sentence.start) != (a, b)]
         out.append(Mention(sentence.doc_id, sentence.index, sentence.start + a, sentence.start + b,
                            doc.text[a:b], label, "list"))

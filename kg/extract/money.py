@@ -60,7 +60,7 @@ def _unit_value(unit: str) -> float:
     return value
 
 
-def _from_match(m: re.Match, currency: str) -> Money | None:
+def _from_match(m: re.Match, currency: str | None) -> Money | None:
     if not (m.group("num") or m.group("unit")):
         return None
     prefix, num, unit = m.group("prefix") or "", m.group("num") or "", m.group("unit")

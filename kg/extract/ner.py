@@ -216,7 +216,7 @@ def _mtl_spans(text: str, out: dict) -> list[tuple[int, int, str]]:
         pos = text.find(tok, pos)
         starts.append(pos)
         pos += len(tok)
-    ends = [s + len(t) for s, t in zip(starts, out[tok_key])]
+    ends = [s + len(t) for s, t in zip(starts, out[tok_key], strict=True)]
     return [(starts[b], ends[e - 1], label) for _, label, b, e in out[ner_key]]
 
 

@@ -139,7 +139,9 @@ def _pieces(text: str, start: int, end: int):
     """(offset, text) of the stripped sentence ``text[start:end]``, cut into pieces of at most
     MAX_SENTENCE characters, at the last soft break of the second half of a piece if any."""
     while True:
-        start = _SPACE.match(text, start, end).end()
+        space = _SPACE.match(text, start, end)
+        assert space is not None        # "\s*" matches everywhere, if only the empty string
+        start = space.end()
         if start >= end:
             return
         if end - start <= MAX_SENTENCE:

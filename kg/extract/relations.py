@@ -32,7 +32,8 @@ FIRST_PERSON = re.compile(r"我(?![们国])")
 SECOND_PERSON = re.compile(r"你(?![们好])")
 FIRST_PERSON_PLURAL = re.compile(r"我们(?!国)")
 # "该公司", "这家公司", a clause-initial "公司", "其" before what it owns or does
-ORG_PRONOUN = re.compile(r"该公司|这家公司|(?:(?<=^)|(?<=[，,。；;]))公司(?!的?(?:首席|CEO|董事长|总裁|创始人|联合创始人|副总裁|CTO))"
+ORG_PRONOUN = re.compile(r"该公司|这家公司|(?:(?<=^)|(?<=[，,。；;]))"
+                         r"公司(?!的?(?:首席|CEO|董事长|总裁|创始人|联合创始人|副总裁|CTO))"
                          r"|(?<![与尤极])其(?=自主|自研|旗下|最新|推出|发布|开源|的|新)")
 
 
@@ -192,7 +193,7 @@ class RelationExtractor:
     def _stands_for_models(self, key: str) -> bool:
         """An organization the text may name for its models (接入DeepSeek): the KB knows models it made."""
         entry = self.kb.lookup(self.names.get(key, ""))
-        return bool(entry) and entry.name in self.kb.model_makers
+        return entry is not None and entry.name in self.kb.model_makers
 
     def _competition_context(self, sent, slots, orgs: Counter, main_person, rels):
         """One side named ("哪怕对Google这样的竞争对手", "跟DeepSeek也不能对标", "遇到了梁文锋这样的
@@ -216,7 +217,7 @@ class RelationExtractor:
         if other:
             self._add(rels, x.key, "competesWith", other, sent, "compete-context", 0.6)
 
-    def _price_war(self, sent, slots, war: "_War | None", rels) -> "_War | None":
+    def _price_war(self, sent, slots, war: _War | None, rels) -> _War | None:
         """A war one maker opens ("打响了价格战") and others join in the next sentences ("相继宣布
         降价"): each newcomer competes with the opener, or with the last mover when the text says it
         answered that one ("仅隔几个小时，…")."""
@@ -272,7 +273,8 @@ class RelationExtractor:
             for m in FAMILY_MEMBER.finditer(tagged):
                 family = slots[int(m.group("f"))]
                 members = [slots[int(i)] for i in re.findall(r"⟦M(\d+)⟧", m.group("m"))]
-                makers = [r.subject for r in list(rels.values()) if r.predicate == "developed" and r.object == family.key]
+                makers = [r.subject for r in list(rels.values())
+                          if r.predicate == "developed" and r.object == family.key]
                 for maker in makers:
                     for member in members:
                         self._add(rels, maker, "developed", member.key, sent, "family-member", 0.6)

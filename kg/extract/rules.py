@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from . import lexicon as lx
 from .lexicon import alt
@@ -53,9 +53,10 @@ ROLES = rf"{ROLE}(?:(?:兼|、|和|与|及|&|/)?{ROLE})*"
 DEGREE = alt(lx.DEGREES)
 TAKE_ROLE = alt(lx.TAKE_ROLE_VERBS)
 # what may open a clause that continues the last subject ("，随后又创立了…", "，今年推出…")
-ZERO_LEAD = ("随后", "后来", "之后", "毕业后", "并", "并且", "又", "再", "还", "曾", "先后", "前后", "亲自", "转而", "早年",
-             "于是", "后", "今年", "去年", "此前", "近日", "同年", "随即", "也", "已", "正式")
-ADVERBS = alt(("曾", "现", "已", "则", "还", "又", "也", "先后", "前后", "曾经", "目前", "正式", "同时", "将", "已经", "此次"))
+ZERO_LEAD = ("随后", "后来", "之后", "毕业后", "并", "并且", "又", "再", "还", "曾", "先后", "前后", "亲自", "转而",
+             "早年", "于是", "后", "今年", "去年", "此前", "近日", "同年", "随即", "也", "已", "正式")
+ADVERBS = alt(("曾", "现", "已", "则", "还", "又", "也", "先后", "前后", "曾经", "目前", "正式", "同时", "将", "已经",
+               "此次"))
 
 
 def role_predicates(roles: str, org_label: str = "Company") -> list[str]:
@@ -91,7 +92,9 @@ class Ctx:
     focus_org: Slot | None = None          # the organization named last before this sentence
 
     def slot(self, token: str) -> Slot:
-        return self.slots[int(re.search(r"\d+", token).group(0))]
+        index = re.search(r"\d+", token)
+        assert index is not None        # slot tokens are written "⟦C0⟧" by tag_sentence
+        return self.slots[int(index.group(0))]
 
     def all(self, text: str | None) -> list[Slot]:
         return [self.slots[int(i)] for i in re.findall(r"[A-Z](\d+)", text or "")]
@@ -108,7 +111,7 @@ class Rule:
     object: str
     triggers: tuple[str, ...]
     confidence: float
-    family: Callable[["Rule", Ctx], Iterator[Match]]
+    family: Callable[[Rule, Ctx], Iterator[Match]]
     example: str            # a sentence of our own ...
     expect: tuple[str, str, str]     # ... and the triple it must give
 
@@ -116,7 +119,7 @@ class Rule:
         return self.family(self, ctx)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rx(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
@@ -144,7 +147,8 @@ def _pairs(rule: Rule, ctx: Ctx, pattern: str, list_objects: bool = False) -> It
 # ------------------------------------------------------------------ families
 def verb(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """S … trigger … O: "⟦P0⟧联合创立了⟦C1⟧", "⟦C0⟧、⟦C1⟧等车企宣布接入⟦M2⟧"."""
-    adverbs = alt(lx.FOUND_ADVERBS, ("正式", "已", "已经", "率先", "相继", "陆续", "先后", "又", "还", "也", "再次", "全面", "深度"))
+    adverbs = alt(lx.FOUND_ADVERBS, ("正式", "已", "已经", "率先", "相继", "陆续", "先后", "又", "还", "也", "再次",
+                                     "全面", "深度"))
     pattern = (rf"{ph_list(rule.subject, 's')}{GAP}(?:{adverbs})*{alt(rule.triggers)}(?:了|过|出)?"
                rf"{NEAR}(?:⟦C\d+⟧\s?)?{ph(rule.object, 'o')}(?!\s?⟦M)")
     yield from _pairs(rule, ctx, pattern, list_objects=rule.predicate in ("developed", "uses"))
@@ -158,7 +162,8 @@ def launch_kind(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 
 
 def finish_adoption(rule: Rule, ctx: Ctx) -> Iterator[Match]:
-    """S 完成/实现(与) O … trigger: "⟦C0⟧已完成⟦C1⟧全系列模型的接入工作"; S 与 O … trigger: "⟦C0⟧宣布与⟦C1⟧展开深度融合"."""
+    """S 完成/实现(与) O … trigger: "⟦C0⟧已完成⟦C1⟧全系列模型的接入工作";
+    S 与 O … trigger: "⟦C0⟧宣布与⟦C1⟧展开深度融合"."""
     pattern = (rf"{ph(rule.subject, 's')}{GAP}(?:(?:完成|实现)(?:了)?(?:与|和)?|(?:与|和|同))(?:⟦C\d+⟧\s?)?"
                rf"{ph(rule.object, 'o')}(?!\s?⟦M)[^。⟦⟧，,；;]{{0,16}}?{alt(rule.triggers)}")
     yield from _pairs(rule, ctx, pattern)
@@ -237,7 +242,8 @@ def object_is_by(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 
 def carried_into(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """O … trigger 在 S-list: the model first, its adopters after: "⟦M0⟧将搭载在⟦C1⟧、⟦C2⟧等品牌"."""
-    pattern = rf"{ph(rule.object, 'o')}[^。⟦⟧]{{0,40}}?{alt(rule.triggers)}(?:应用)?(?:在|于|到){ph_list(rule.subject, 's')}"
+    pattern = (rf"{ph(rule.object, 'o')}[^。⟦⟧]{{0,40}}?{alt(rule.triggers)}(?:应用)?(?:在|于|到)"
+               rf"{ph_list(rule.subject, 's')}")
     yield from _pairs(rule, ctx, pattern)
 
 
@@ -250,7 +256,8 @@ def adopters_after(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 
 def pair_with(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """S 与 O … trigger: "⟦C0⟧与⟦C1⟧达成战略合作", "⟦C0⟧和⟦C1⟧的合作"."""
-    pattern = rf"{ph(rule.subject, 's')}(?:{ADVERBS})*(?:与|和|同|跟|携手|联手){ph(rule.object, 'o')}{GAP}{alt(rule.triggers)}"
+    pattern = (rf"{ph(rule.subject, 's')}(?:{ADVERBS})*(?:与|和|同|跟|携手|联手)"
+               rf"{ph(rule.object, 'o')}{GAP}{alt(rule.triggers)}")
     yield from _pairs(rule, ctx, pattern)
 
 
@@ -288,18 +295,21 @@ def role_after_person(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """Roles after the name: "⟦P0⟧，⟦C1⟧的CEO", "⟦P0⟧(前⟦C1⟧ COO)", "⟦P0⟧出任⟦C1⟧首席科学家",
     chained: "…是⟦C1⟧创始人、CEO，⟦U2⟧计算机系博士，前⟦C3⟧科学家"."""
     head = _rx(rf"{ph(PER, 's')}[，,（(\s]*(?:(?:{ADVERBS})*(?:是|为|作为|身为|曾是|{alt(rule.triggers)})\s*)?"
-               rf"(?:美国|中国|英国)?(?:前|原)?\s*{ph(ORG, 'o')}{QUALIFIER}(?:⟦G\d+⟧)?\s*[“\"]?(?P<roles>{ROLES}|{DEGREE})")
+               rf"(?:美国|中国|英国)?(?:前|原)?\s*{ph(ORG, 'o')}{QUALIFIER}(?:⟦G\d+⟧)?\s*[“\"]?"
+               rf"(?P<roles>{ROLES}|{DEGREE})")
     chain = _rx(rf"[”\"]?(?:[、，,\s]|以及|及|和)*(?:(?:{ADVERBS})*{TAKE_ROLE})?(?:美国|中国|英国)?(?:前|原)?"
                 rf"{ph(ORG, 'o')}{QUALIFIER}(?:⟦G\d+⟧)?[“\"]?(?P<roles>{ROLES}|{DEGREE})")
     for m in head.finditer(ctx.tagged):
         s = ctx.slot(m.group("s"))
         links = [(m.group("o"), m.group("roles"))]
         pos = m.end()
-        while (c := chain.match(ctx.tagged, pos)) or (skip := _rx(r"[、，,][^，,。；;⟦⟧]{1,14}(?=[，,、])").match(ctx.tagged, pos)):
+        while ((c := chain.match(ctx.tagged, pos))
+               or (skip := _rx(r"[、，,][^，,。；;⟦⟧]{1,14}(?=[，,、])").match(ctx.tagged, pos))):
             if c:
                 links.append((c.group("o"), c.group("roles")))
                 pos = c.end()
             else:
+                assert skip is not None     # the loop runs only if one of the two matched
                 pos = skip.end()        # a title without an organization ("，国家专项首席科学家，")
         for o_tok, roles in links:
             o = ctx.slot(o_tok)
@@ -343,9 +353,10 @@ def zero_subject(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 def topic_continues(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """A clause without its own subject continues the organization the sentence opened with:
     "⟦C0⟧由…创办，今年推出首款模型⟦M1⟧", "⟦C0⟧宣布…，还与⟦M1⟧、⟦M2⟧等大模型合作"."""
-    if not re.match(r"⟦[CILG]\d+⟧", ctx.tagged):
+    opener = re.match(r"⟦[CILG](\d+)⟧", ctx.tagged)
+    if not opener:
         return
-    topic = ctx.slots[int(re.match(r"⟦[A-Z](\d+)⟧", ctx.tagged).group(1))]
+    topic = ctx.slots[int(opener.group(1))]
     verbs = alt(rule.triggers)
     head = rf"[，,；;](?:{alt(ZERO_LEAD)})*(?:强调|宣布|表示|计划)?"
     shapes = (rf"{head}{verbs}(?:了)?[^，,。；;⟦⟧]{{0,12}}?{ph_list(rule.object, 'o')}",
@@ -360,7 +371,8 @@ def topic_continues(rule: Rule, ctx: Ctx) -> Iterator[Match]:
 def bare_title(rule: Rule, ctx: Ctx) -> Iterator[Match]:
     """A title with no organization before a name ("首席科学家⟦P0⟧", "公司CEO⟦P0⟧", "联合创始人⟦P0⟧和⟦P1⟧")
     speaks of the organization in focus: the one named last before this sentence."""
-    before = _rx(rf"(?:^|[，,。；;：:、\s]|该?公司|其|以及|而)[\u4e00-\u9fff]{{0,2}}?(?P<roles>{ROLES})\s?{ph_list(PER, 's')}")
+    before = _rx(rf"(?:^|[，,。；;：:、\s]|该?公司|其|以及|而)[\u4e00-\u9fff]{{0,2}}?(?P<roles>{ROLES})\s?"
+                 rf"{ph_list(PER, 's')}")
     after = _rx(rf"{ph(PER, 's')}(?:{ADVERBS})*(?:{TAKE_ROLE})(?P<roles>{ROLES})(?![^，,。；;]{{0,3}}⟦)")
     for pattern in (before, after):
         for m in pattern.finditer(ctx.tagged):
@@ -476,11 +488,12 @@ RULES: list[Rule] = [
       "青禾智能昨天开源了最新的多模态推理模型：Tiro-2。", ("青禾智能", "developed", "Tiro-2")),
     R("developed-is-by", "developed", MAKER, MOD, lx.LAUNCH_VERBS, 0.75, object_is_by,
       "Tiro-2是青禾智能上周发布的推理模型。", ("青禾智能", "developed", "Tiro-2")),
-    R("developed-examples", "developed", MAKER, MOD, ("做", "推出", "发布", "开发", "打造", "上线", "携", "亮相", "展示"),
-      0.75, examples,
+    R("developed-examples", "developed", MAKER, MOD,
+      ("做", "推出", "发布", "开发", "打造", "上线", "携", "亮相", "展示"), 0.75, examples,
       "青禾智能做过不少产品，比如写作助手“妙语”和绘画工具“墨韵”。", ("青禾智能", "developed", "墨韵")),
-    R("developed-owner", "developed", "[CILGI]", MOD, ("的", "旗下的", "旗下", "家的", "自研的", "自主研发的", "新一代", "最新的"),
-      0.7, owner_name, "在发布会上，腾讯混元的新版本吸引了很多开发者。", ("腾讯", "developed", "混元")),
+    R("developed-owner", "developed", "[CILGI]", MOD,
+      ("的", "旗下的", "旗下", "家的", "自研的", "自主研发的", "新一代", "最新的"), 0.7, owner_name,
+      "在发布会上，腾讯混元的新版本吸引了很多开发者。", ("腾讯", "developed", "混元")),
     # adoption
     R("uses-verb", "uses", ADOPTER, "[MC]", lx.ADOPT_VERBS, 0.75, verb,
       "青禾智能、远山汽车等多家企业宣布接入DeepSeek。", ("远山汽车", "uses", "DeepSeek")),

@@ -30,7 +30,7 @@ class DocFacts:
 def doc_mentions(nlp: Language, doc: NormalizedDoc) -> dict[int, list[Mention]]:
     """Sentence index -> the typed, non-overlapping mentions of that sentence."""
     by_sent = {sent.index: extract_mentions(sdoc, sent)
-               for sent, sdoc in zip(doc.sentences, nlp.pipe(s.text for s in doc.sentences))}
+               for sent, sdoc in zip(doc.sentences, nlp.pipe(s.text for s in doc.sentences), strict=True)}
     propagate_names(by_sent, doc.sentences)
     return by_sent
 
