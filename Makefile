@@ -12,6 +12,8 @@ run: $(VENV)/.core
 	$(BIN)/kg viz --ttl out/kg.ttl
 
 test: $(VENV)/.test $(NEO4J_TEST_SERVER)
+	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -42,7 +42,7 @@ class BuildResult:
     errors: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     backend: str = ""
-    graph: Graph | None = None
+    graph: Graph = field(default_factory=Graph)
     changed: set[str] = field(default_factory=set)    # documents extracted anew, not from the cache
     cache_hits: int = 0
 
@@ -89,7 +89,7 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
         if todo:
             say(f"tagging {len(todo)} of {len(sources)} document(s) in {ex.where}")
         with Progress(len(todo), "documents", say) as bar:
-            for i, out in zip(todo, ex.map(extract, cfg, [(sources[i],) for i in todo])):
+            for i, out in zip(todo, ex.map(extract, cfg, [(sources[i],) for i in todo]), strict=True):
                 store.put("mentions", keys[i], out)
                 per_doc[i] = out
                 sources[i] = None                 # the raw text is not needed any more
@@ -105,14 +105,14 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
         with _timed(res.timings, "relations"):
             # a document's relations depend on its own mentions and the names of their entities
             tasks, fkeys = [], []
-            for doc, ms, k in zip(res.docs, doc_ms, keys):
+            for doc, ms, k in zip(res.docs, doc_ms, keys, strict=True):
                 own = {m.entity: names[m.entity] for sent_ms in ms.values() for m in sent_ms if m.entity}
                 tasks.append((doc, ms, own))
                 fkeys.append(cache_key("facts", k, min_confidence, sorted(own.items()),
                                        [(m.sent, m.start, m.end, m.entity) for sm in ms.values() for m in sm]))
             facts_of = [store.get("facts", k) for k in fkeys]
             redo = [i for i, hit in enumerate(facts_of) if hit is MISSING]
-            for i, out in zip(redo, ex.map(facts, cfg, [tasks[i] for i in redo])):
+            for i, out in zip(redo, ex.map(facts, cfg, [tasks[i] for i in redo]), strict=True):
                 store.put("facts", fkeys[i], out)
                 facts_of[i] = out
             res.changed |= {res.docs[i].doc_id for i in redo}

@@ -53,6 +53,7 @@ class DocCache:
         self.hits = self.misses = 0
 
     def _path(self, stage: str, k: str) -> Path:
+        assert self.folder is not None      # only called when the cache is on
         return self.folder / stage / k[:2] / f"{k}.pickle"
 
     def get(self, stage: str, k: str):

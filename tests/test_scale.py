@@ -118,7 +118,7 @@ def test_progress_lines_off_a_terminal_and_nothing_when_quiet(capsys):
             bar.update(f"d{i}")
     assert len(lines) == 10 and lines[-1].startswith("[20/20] documents:") and "s left" in lines[-1]
     with Progress(20, "documents", None) as bar:
-        for i in range(20):
+        for _ in range(20):
             bar.update()
     assert capsys.readouterr().err == ""
 
@@ -130,7 +130,7 @@ def _read_back(path):
     header, out = rows[0], []
     for raw in rows[1:]:
         row = {}
-        for col, cell in zip(header, raw):
+        for col, cell in zip(header, raw, strict=True):
             name, _, kind = col.partition(":")
             if cell == "":
                 value = [] if kind == "string[]" else None

@@ -82,7 +82,7 @@ def _viterbi(emissions: list, transitions) -> list[list[int]]:
         bp = np.argmax(scores, axis=1)
         dp[:active] = scores.max(axis=1) + em[:active, t]
         backpointers.append(bp)
-    paths = [None] * len(order)
+    paths: list[list[int]] = [[] for _ in order]
     for row, i in enumerate(order):
         path = [int(np.argmax(dp[row]))]
         for bp in reversed(backpointers[:lengths[row] - 1]):
@@ -103,8 +103,8 @@ def lac_spans_batch(texts: list[str]) -> list[list[tuple[int, int, str]]]:
         # the padding), and the tags must be LAC's own
         ids = np.array([[lac._vocab.get(lac._q2b.get(c, c), lac._oov_id) for c in texts[i]]], dtype=np.int64)
         emissions.append(lac._session.run(None, {"token_ids": ids, "length": np.array([ids.shape[1]])})[0][0])
-    out = [[] for _ in texts]
-    for i, tags in zip(todo, _viterbi(emissions, lac._transitions) if emissions else []):
+    out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    for i, tags in zip(todo, _viterbi(emissions, lac._transitions) if emissions else [], strict=True):
         pos = 0
         for word, tag in _decode_bio(list(texts[i]), tags, lac._id2tag):
             # LAC returns the input characters regrouped, so offsets are running lengths
@@ -131,7 +131,7 @@ class LacNER:
     def pipe(self, docs, batch_size: int | None = None):
         from spacy.util import minibatch
         for batch in minibatch(docs, batch_size or self.batch_size):
-            for doc, spans in zip(batch, lac_spans_batch([d.text for d in batch])):
+            for doc, spans in zip(batch, lac_spans_batch([d.text for d in batch]), strict=True):
                 yield set_ner_spans(doc, spans, "lac")
 
 

@@ -55,8 +55,10 @@ def to_turtle(g: Graph) -> bytes:
     object) with a fixed prefix list, so the same graph always gives the same bytes."""
     import pyoxigraph as ox
     triples = sorted(g, key=lambda t: (str(t[0]), str(t[1]), t[2].n3()))
-    return ox.serialize((ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in triples), format=ox.RdfFormat.TURTLE,
+    data = ox.serialize((ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in triples), format=ox.RdfFormat.TURTLE,
                         prefixes={prefix: str(ns) for prefix, ns in PREFIXES})
+    assert data is not None             # no output file given: pyoxigraph returns the bytes
+    return data
 
 
 def load_ontology() -> Graph:

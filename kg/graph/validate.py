@@ -79,11 +79,11 @@ def changed_nodes(g: Graph, doc_ids) -> list[URIRef]:
     """The nodes that depend on the documents ``doc_ids``: the documents and every entity,
     statement and funding round derived from one of them.  The rest of the graph was judged by
     the build that extracted it."""
-    nodes = set()
+    nodes: set[URIRef] = set()
     for d in doc_ids:
         node = doc_iri(d)
         nodes.add(node)
-        nodes.update(g.subjects(PROV.wasDerivedFrom, node))
+        nodes.update(URIRef(str(n)) for n in g.subjects(PROV.wasDerivedFrom, node))
     return sorted(nodes)
 
 
@@ -96,7 +96,7 @@ def validate(data: Graph, inference: str = "none", focus: list[URIRef] | None = 
     with _prepared_sparql():
         conforms, report, _ = shacl_validate(data, shacl_graph=load_shapes(), ont_graph=load_ontology(),
                                              inference=inference, advanced=True, allow_warnings=True,
-                                             focus_nodes=focus)
+                                             focus_nodes=list(focus) if focus is not None else None)
     if conforms:
         return []
     shapes = load_shapes()

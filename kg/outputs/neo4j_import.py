@@ -99,8 +99,8 @@ def write_import(g: Graph, folder: Path) -> Path:
     replacing its previous content as a whole: they are written to a sibling folder first."""
     folder = Path(folder)
     files = import_files(graph_rows(g))
-    files[SCRIPT] = ("#!/bin/sh\n# into an empty, stopped database; see the README, section Neo4j\ncd \"$(dirname \"$0\")\"\n"
-                     + import_command(files) + ' "$@"\n')
+    files[SCRIPT] = ("#!/bin/sh\n# into an empty, stopped database; see the README, section Neo4j\n"
+                     "cd \"$(dirname \"$0\")\"\n" + import_command(files) + ' "$@"\n')
     # the constraints and the full-text index kg load creates, for cypher-shell after the import
     files[SCHEMA] = "".join(q + ";\n" for q in SCHEMA_QUERIES)
     folder.parent.mkdir(parents=True, exist_ok=True)
