@@ -9,21 +9,15 @@ from dataclasses import dataclass
 from rdflib import Graph
 
 from . import reader
-from .reader import find_entity
+from .reader import EvidenceRecord, find_entity
 
 
-@dataclass
-class Edge:
-    subject: str
-    predicate: str
-    object: str
-    doc: str
-    sentence: int
-    start: int
-    end: int
-    text: str
-    rule: str
-    confidence: float
+@dataclass(frozen=True)
+class Edge(EvidenceRecord):
+    """One evidence sentence of one fact, with the fact's ends by name and IRI."""
+    subject: str = ""
+    predicate: str = ""
+    object: str = ""
     subject_iri: str = ""
     object_iri: str = ""
 
@@ -48,8 +42,8 @@ def evidence_edges(g: Graph, predicate: str | None = None, nodes: tuple = ()) ->
     of ``nodes`` when given), best evidence first within each fact."""
     names = {iri: e.name for iri, e in reader.entities(g).items()}
     wanted = {str(n) for n in nodes}
-    edges = [Edge(names[f.subject], f.predicate, names[f.object], ev.doc, ev.sentence, ev.start, ev.end,
-                  ev.text, ev.rule, ev.confidence, f.subject, f.object)
+    edges = [Edge(**vars(ev), subject=names[f.subject], predicate=f.predicate, object=names[f.object],
+                  subject_iri=f.subject, object_iri=f.object)
              for f in reader.facts(g, predicate) if not wanted or {f.subject, f.object} & wanted
              for ev in f.evidence]
     return sorted(edges, key=lambda e: (e.predicate, e.subject, e.object, -e.confidence, e.doc, e.sentence))
