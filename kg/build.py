@@ -24,6 +24,7 @@ from .files import (
     TTL,
     output_lock,
     outputs_consistent,
+    shown,
     write_atomic,
     write_unit,
 )
@@ -93,7 +94,7 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
                 store.put("mentions", keys[i], out)
                 per_doc[i] = out
                 sources[i] = None                 # the raw text is not needed any more
-                bar.update(out[0].doc_id)
+                bar.update(shown(out[0].doc_id))
         res.backend = per_doc[-1][2]
         res.docs = [d for d, _, _ in per_doc]
         doc_ms = [ms for _, ms, _ in per_doc]

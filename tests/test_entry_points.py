@@ -32,7 +32,8 @@ def small_corpus(tmp_path):
 def test_build_falls_back_to_lac_when_hanlp_cannot_be_imported(small_corpus, tmp_path):
     # sys.modules[name] = None makes every `import hanlp` fail, as on the core install
     code = ("import sys; sys.modules['hanlp'] = None; from kg.cli import main; "
-            f"sys.exit(main(['build', {str(small_corpus)!r}, '--out', {str(tmp_path / 'out')!r}, '--quiet']))")
+            f"sys.exit(main(['build', {str(small_corpus)!r}, '--out', {str(tmp_path / 'out')!r}, '--quiet', "
+            "'--workers', '1']))")      # in this process: a worker would start without the block
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
     assert "NER backend: lac (HanLP unavailable, using LAC: hanlp is not installed" in r.stdout
