@@ -29,7 +29,7 @@ from .files import (
     write_unit,
 )
 from .graph.rdf import build_graph, to_turtle
-from .parallel import Config, Executor, extract, facts, ner_identity
+from .parallel import Config, Executor, choose_ner, extract, facts
 from .progress import Progress
 
 
@@ -80,7 +80,7 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
     if not sources:
         raise CorpusError(f"{corpus}: no readable .txt article" + (f" ({'; '.join(res.errors)})" if res.errors else ""))
     with _timed(res.timings, "read"):
-        ner_id = ner_identity(cfg)
+        cfg, ner_id, fallback = choose_ner(cfg)
         keys = [cache_key("mentions", ner_id, s.doc_id, json.dumps(s.meta, sort_keys=True, ensure_ascii=False),
                           s.text) for s in sources]
         per_doc = [store.get("mentions", k) for k in keys]
@@ -95,7 +95,7 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
                 per_doc[i] = out
                 sources[i] = None                 # the raw text is not needed any more
                 bar.update(shown(out[0].doc_id))
-        res.backend = per_doc[-1][2]
+        res.backend = f"lac ({fallback})" if fallback else per_doc[-1][2]
         res.docs = [d for d, _, _ in per_doc]
         doc_ms = [ms for _, ms, _ in per_doc]
         res.mentions = [m for ms in doc_ms for sent_ms in ms.values() for m in sent_ms]

@@ -57,17 +57,19 @@ def backend(cfg: Config) -> str:
     return f"{nlp.meta['ner_backend']} ({nlp.meta['ner_backend_reason']})"
 
 
-def ner_identity(cfg: Config) -> str:
-    """What the cache keys the NER by: the backend ``cfg`` would load here, without loading it."""
+def choose_ner(cfg: Config) -> tuple[Config, str, str | None]:
+    """Settle ``--ner auto`` here, without loading a model, so every worker runs the same backend
+    (a worker is a fresh interpreter, possibly another machine): the config the workers get,
+    what the cache keys the NER by, and why LAC replaced HanLP (None when it did not)."""
     from .extract.ner import DEFAULT_HANLP_MODEL, BackendUnavailable, resolve_hanlp_model
     if cfg.ner == "lac":
-        return "lac"
+        return cfg, "lac", None
     try:
-        return "hanlp:" + resolve_hanlp_model(cfg.hanlp_model or DEFAULT_HANLP_MODEL)
-    except BackendUnavailable:
+        return cfg, "hanlp:" + resolve_hanlp_model(cfg.hanlp_model or DEFAULT_HANLP_MODEL), None
+    except BackendUnavailable as exc:
         if cfg.ner == "hanlp":
             raise
-        return "lac"
+        return Config("lac", None, cfg.min_confidence), "lac", f"HanLP unavailable, using LAC: {exc}"
 
 
 def extract(cfg: Config, src: SourceDoc) -> tuple[NormalizedDoc, dict[int, list[Mention]], str]:

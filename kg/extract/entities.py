@@ -31,10 +31,14 @@ NICKNAME = re.compile(r"^(?:老|小|阿)(?P<s>[\u4e00-\u9fff])$|^(?P<s2>[\u4e00-
                       r"|^(?P<g>[\u4e00-\u9fff])(?:小姐|姐|哥)$")    # 甲小姐 -> 张一甲: the given name's last character
 
 
+def _typo_candidate(key: str) -> bool:
+    return len(key) >= 7 and re.fullmatch(r"[a-z.\-]+", key) is not None
+
+
 def _latin_typo_target(text: str, known: list[str]) -> str | None:
     """``Sam Altam`` for ``Sam Altman``: a long Latin name nearly equal to exactly one known name."""
     key = norm_key(text)
-    if len(key) < 7 or not re.fullmatch(r"[a-z.\-]+", key):
+    if not _typo_candidate(key):
         return None
     hits = {k for k in known if k != key and SequenceMatcher(None, key, k).ratio() >= 0.8}
     return hits.pop() if len(hits) == 1 else None
@@ -86,7 +90,8 @@ def resolve(mentions: list[Mention], kb: KnowledgeBase) -> list[Entity]:
     cluster_of: dict[int, str] = {}
     for m in mentions:
         entry = kb.lookup(m.kb_id) if m.kb_id else kb.lookup(m.text)
-        if not entry and m.label == "Person":
+        # the candidate test first: the set of known names costs a pass over every person name
+        if not entry and m.label == "Person" and _typo_candidate(norm_key(m.text)):
             # only towards a KB name or a more frequent spelling, so two spellings never swap
             known = kb_people | {k for k, c in person_count.items() if c > person_count[norm_key(m.text)]}
             typo_of = _latin_typo_target(m.text, sorted(known))
