@@ -23,9 +23,10 @@ def make_kb_gazetteer(nlp: Language, name: str, kb_path: str | None):
 
     def kb_gazetteer(doc: Doc) -> Doc:
         spans = []
+        text = doc.text             # re-joined from the tokens on every access: once per sentence
         for match_id, start, end in matcher(doc):
             span = doc[start:end]
-            if not latin_boundary_ok(doc.text, span.start_char, span.end_char):
+            if not latin_boundary_ok(text, span.start_char, span.end_char):
                 continue
             entry = kb.lookup(nlp.vocab.strings[match_id])
             assert entry is not None        # the matcher's keys are the KB's own names

@@ -8,8 +8,10 @@ wins over ``创始人``.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 
+@cache
 def alt(*groups: tuple[str, ...]) -> str:
     words = sorted({w for g in groups for w in g}, key=lambda w: (-len(w), w))
     return "(?:" + "|".join(re.escape(w) for w in words) + ")"

@@ -68,28 +68,28 @@ def type_org(name: str) -> str:
     return "Company"
 
 
-def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
+def _candidate(span: Span, source: str, sentence_text: str) -> tuple[str, str | None, int] | None:
     """(ontology class, kb name, end offset) for a span, or None for junk."""
     text = span.text.strip()
     if source == "kb":
-        tail = LAB_TAIL.match(span.doc.text[span.end_char:])
+        tail = LAB_TAIL.match(sentence_text[span.end_char:])
         if tail:
             return "ResearchLab", None, span.end_char + len(tail.group(0))
-        code = MODEL_CODE.match(span.doc.text[span.end_char:]) if span.label_ == "Company" else None
+        code = MODEL_CODE.match(sentence_text[span.end_char:]) if span.label_ == "Company" else None
         if code:
             maker = span.kb_id_ in load_kb().model_makers
             return ("AIModel" if maker else "Product"), None, span.end_char + len(code.group(0))
-        version = VERSION_TAIL.match(span.doc.text[span.end_char:]) if span.label_ in ("AIModel", "Product") else None
+        version = VERSION_TAIL.match(sentence_text[span.end_char:]) if span.label_ in ("AIModel", "Product") else None
         if version:
             return span.label_, None, span.end_char + len(version.group(0))
-        fund = FUND_TAIL.match(span.doc.text[span.end_char:]) if span.label_ in ORG_CLASSES else None
+        fund = FUND_TAIL.match(sentence_text[span.end_char:]) if span.label_ in ORG_CLASSES else None
         if fund:
             return "InvestmentFirm", None, span.end_char + len(fund.group(0))
-        arm = (INVESTOR_TAIL.match(span.doc.text[span.end_char:])
+        arm = (INVESTOR_TAIL.match(sentence_text[span.end_char:])
                if span.label_ in ("Company", "InvestmentFirm") else None)
         if arm:
             return "InvestmentFirm", None, span.end_char + len(arm.group(0))
-        sub = SUBSIDIARY_TAIL.match(span.doc.text[span.end_char:]) if span.label_ == "Company" else None
+        sub = SUBSIDIARY_TAIL.match(sentence_text[span.end_char:]) if span.label_ == "Company" else None
         if sub and not span.text.endswith(sub.group(0)):      # "阿里云云盾" is no "阿里云云"
             return "Company", None, span.end_char + len(sub.group(0))
         return span.label_, span.kb_id_, span.end_char
@@ -105,7 +105,7 @@ def _candidate(span: Span, source: str) -> tuple[str, str | None, int] | None:
             return None
         return "Person", None, span.end_char
     if span.label_ == "ORG":
-        tail = ORG_TAIL.match(span.doc.text[span.end_char:])
+        tail = ORG_TAIL.match(sentence_text[span.end_char:])
         if tail:
             text += tail.group(0)
         if len(text) < 2 or PLACE.search(text) or JUNK_ORG.search(text):
@@ -185,17 +185,19 @@ def _list_members(text: str, taken: list[tuple[int, int]],
 
 
 def extract_mentions(doc: Doc, sentence: Sentence) -> list[Mention]:
+    # Doc.text re-joins every token on each access (quadratic over a sentence's spans): once here
+    text = doc.text
     cands = []
     for source in PRIORITY:
         for span in doc.spans.get(source, []):
-            typed = _candidate(span, source)
+            typed = _candidate(span, source, text)
             if typed:
                 cands.append((PRIORITY[source], -(typed[2] - span.start_char), span, source, typed))
     # "上汽通用" in a list: NER's longer name beats the KB's "上汽" that starts it
     kb_spans = [(c[2].start_char, c[4][2]) for c in cands if c[3] == "kb"]
     for i, c in enumerate(cands):
         if c[3] == "ner" and c[4][0] != "Person" \
-                and re.match(r"[、，,。；;和及与等]", doc.text[c[4][2]:c[4][2] + 1] or "。") \
+                and re.match(r"[、，,。；;和及与等]", text[c[4][2]:c[4][2] + 1] or "。") \
                 and any(a == c[2].start_char and b < c[4][2] for a, b in kb_spans):
             cands[i] = (-1, *c[1:])
     cands.sort(key=lambda c: (c[0], c[1], c[2].start_char))
@@ -207,12 +209,12 @@ def extract_mentions(doc: Doc, sentence: Sentence) -> list[Mention]:
             continue
         taken.append((a, b))
         out.append(Mention(sentence.doc_id, sentence.index, sentence.start + a, sentence.start + b,
-                           doc.text[a:b], label, source, kb_name))
+                           text[a:b], label, source, kb_name))
     labels = {(m.start - sentence.start, m.end - sentence.start): m.label for m in out}
-    for a, b, label in _list_members(doc.text, taken + sentence.garbled, labels):
+    for a, b, label in _list_members(text, taken + sentence.garbled, labels):
         out = [m for m in out if (m.start - sentence.start, m.end - sentence.start) != (a, b)]
         out.append(Mention(sentence.doc_id, sentence.index, sentence.start + a, sentence.start + b,
-                           doc.text[a:b], label, "list"))
+                           text[a:b], label, "list"))
     return sorted(out, key=lambda m: m.start)
 
 
