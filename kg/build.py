@@ -17,7 +17,7 @@ from .cache import key as cache_key
 from .extract.corpus import CorpusError, iter_corpus
 from .extract.kb import load_kb
 from .extract.records import Entity, FundingRound, Mention, NormalizedDoc, Relation
-from .extract.stages import merge_relations, resolve_entities
+from .extract.stages import merge_relations, resolve_entities, well_typed
 from .files import (
     EXTRACTIONS,
     INVALID,
@@ -46,6 +46,7 @@ class BuildResult:
     graph: Graph = field(default_factory=Graph)
     changed: set[str] = field(default_factory=set)    # documents extracted anew, not from the cache
     cache_hits: int = 0
+    dropped: int = 0                                  # facts with an end of the wrong kind (well_typed)
 
 
 @contextmanager
@@ -117,8 +118,9 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
                 store.put("facts", fkeys[i], out)
                 facts_of[i] = out
             res.changed |= {res.docs[i].doc_id for i in redo}
-            res.relations = merge_relations([r for f in facts_of for r in f.relations])
-            res.funding = [r for f in facts_of for r in f.funding]
+            res.relations, res.funding, res.dropped = well_typed(
+                merge_relations([r for f in facts_of for r in f.relations]),
+                [r for f in facts_of for r in f.funding], res.entities)
     res.cache_hits = len(sources) - len(todo)
     with _timed(res.timings, "rdf"):
         res.graph = build_graph(res.docs, res.entities, res.relations, res.funding)
@@ -218,7 +220,8 @@ def summary(res: BuildResult) -> str:
         f"documents: {len(res.docs)}  sentences: {sum(len(d.sentences) for d in res.docs)}"
         f"  mentions: {len(res.mentions)}  skipped files: {len(res.errors)}",
         f"entities: {len(res.entities)}  " + "  ".join(f"{k} {v}" for k, v in sorted(ents.items())),
-        f"relations: {len(res.relations)}  " + "  ".join(f"{k} {v}" for k, v in sorted(rels.items())),
+        f"relations: {len(res.relations)}  " + "  ".join(f"{k} {v}" for k, v in sorted(rels.items()))
+        + (f"  (dropped {res.dropped} with an end of the wrong kind)" if res.dropped else ""),
         f"funding figures: {len(res.funding)}",
         "seconds: " + "  ".join(f"{k} {v:.2f}" for k, v in res.timings.items()),
     ]

@@ -39,7 +39,7 @@ def extract(lac_nlp):
     from kg.extract.normalize import normalize
     from kg.extract.records import SourceDoc
     from kg.extract.relations import RelationExtractor
-    from kg.extract.stages import doc_facts, doc_mentions, resolve_entities
+    from kg.extract.stages import doc_facts, doc_mentions, merge_relations, resolve_entities, well_typed
 
     def _extract(text: str):
         doc = normalize(SourceDoc("t", "t.txt", text, "utf-8"))
@@ -47,8 +47,9 @@ def extract(lac_nlp):
         entities = resolve_entities([m for ms in by_sent.values() for m in ms], load_kb())
         names = {e.iri_key: e.name for e in entities}
         facts = doc_facts(RelationExtractor(load_kb(), 0.5), doc, by_sent, names)
-        triples = {(names[r.subject], r.predicate, names[r.object]) for r in facts.relations}
-        return {e.name: e for e in entities}, triples, facts.funding, names
+        relations, rounds, _ = well_typed(merge_relations(facts.relations), facts.funding, entities)
+        triples = {(names[r.subject], r.predicate, names[r.object]) for r in relations}
+        return {e.name: e for e in entities}, triples, rounds, names
     return _extract
 
 

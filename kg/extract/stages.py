@@ -7,13 +7,15 @@ hands the next is written once:
     resolve_entities(mentions, kb)    -> entities; sets ``Mention.entity`` on every mention
     doc_facts(extractor, doc, ...)    -> relations and funding rounds of one document
     merge_relations(relations)        -> one Relation per (subject, predicate, object), evidence pooled
+    well_typed(relations, funding, entities) -> the facts whose ends are of the kinds the vocabulary allows
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 
+from ..graph.vocab import SUPERCLASSES, fits
 from .entities import resolve
 from .kb import KnowledgeBase
 from .mentions import extract_mentions, propagate_names
@@ -54,3 +56,27 @@ def merge_relations(relations: list[Relation]) -> list[Relation]:
         else:
             merged[key] = Relation(r.subject, r.predicate, r.object, list(r.evidence))
     return sorted(merged.values(), key=lambda r: (r.predicate, r.subject, r.object))
+
+
+def well_typed(relations: list[Relation], funding: list[FundingRound],
+               entities: list[Entity]) -> tuple[list[Relation], list[FundingRound], int]:
+    """The relations and funding rounds whose ends are of the classes the vocabulary (and so the
+    SHACL shapes) allow, and how many facts were dropped.  An end of the wrong kind is an
+    extraction error (a name typed wrongly, a rule reaching past its clause): dropping that fact
+    keeps the rest of an archive's graph instead of refusing the whole build."""
+    types = {e.iri_key: e.type for e in entities}
+
+    def has(key: str, cls: str) -> bool:
+        return key in types and cls in SUPERCLASSES[types[key]]
+
+    kept = [r for r in relations if r.subject in types and r.object in types
+            and fits(r.predicate, types[r.subject], types[r.object])]
+    rounds, dropped = [], len(relations) - len(kept)
+    for f in funding:
+        if not has(f.recipient, "Organization"):
+            dropped += 1
+            continue
+        investors = [i for i in f.investors if has(i, "Agent")]
+        dropped += len(f.investors) - len(investors)
+        rounds.append(replace(f, investors=investors))
+    return kept, rounds, dropped

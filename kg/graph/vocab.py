@@ -103,7 +103,7 @@ CLASS_COLORS = {"Person": "#E69F00", "Company": "#0072B2", "InvestmentFirm": "#0
 @dataclass(frozen=True)
 class Predicate:
     name: str                     # local name, also the scorer's contract
-    domain: str | None            # ontology class of the subject (None: any entity)
+    domain: tuple[str, ...] | None  # classes of the subject (one, or a union; None: any entity)
     range: tuple[str, ...] | None   # classes of the object (one, or a union), as declared in aikg.ttl
     symmetric: bool
     color: str
@@ -119,15 +119,31 @@ class Predicate:
 
 
 PREDICATES = {p.name: p for p in (
-    Predicate("founded", "Person", ("Organization",), False, "#E69F00"),
-    Predicate("ceoOf", "Person", ("Organization",), False, "#B35806"),
-    Predicate("worksFor", "Person", ("Organization",), False, "#7F7F7F"),
-    Predicate("educatedAt", "Person", ("University",), False, "#CC79A7"),
-    Predicate("investedIn", "Agent", ("Organization",), False, "#009E73"),
-    Predicate("developed", "Organization", None, False, "#0072B2"),
+    Predicate("founded", ("Person",), ("Organization",), False, "#E69F00"),
+    Predicate("ceoOf", ("Person",), ("Organization",), False, "#B35806"),
+    Predicate("worksFor", ("Person",), ("Organization",), False, "#7F7F7F"),
+    Predicate("educatedAt", ("Person",), ("University",), False, "#CC79A7"),
+    Predicate("investedIn", ("Agent",), ("Organization",), False, "#009E73"),
+    Predicate("developed", ("Organization",), ("AIModel", "Product"), False, "#0072B2"),
     Predicate("competesWith", None, None, True, "#D62728"),
-    Predicate("partnersWith", "Organization", ("Organization",), True, "#9467BD"),
-    Predicate("uses", None, ("AIModel", "Organization"), False, "#17BECF"),
+    Predicate("partnersWith", ("Organization",), ("Organization",), True, "#9467BD"),
+    Predicate("uses", ("Organization", "Product"), ("AIModel", "Organization"), False, "#17BECF"),
 )}
 RELATIONS = tuple(PREDICATES)
 SYMMETRIC = frozenset(p for p, d in PREDICATES.items() if d.symmetric)
+
+# each class with the classes it falls under (rdfs:subClassOf in aikg.ttl, within the vocabulary)
+SUPERCLASSES = {"Person": {"Person", "Agent"},
+                **{t: {t, "Organization", "Agent"} for t in ORG_TYPES},
+                "AIModel": {"AIModel"}, "Product": {"Product"}}
+# competitors are of one kind: people, organizations, or models and products
+KIND_OF = {t: "person" if t == "Person" else "model" if t in ("AIModel", "Product") else "org" for t in SUPERCLASSES}
+
+
+def fits(predicate: str, subject_type: str, object_type: str) -> bool:
+    """Whether a fact's ends are of the classes the vocabulary (and the SHACL shapes) allow."""
+    p = PREDICATES[predicate]
+    if p.name == "competesWith":
+        return KIND_OF[subject_type] == KIND_OF[object_type]
+    return ((p.domain is None or bool(SUPERCLASSES[subject_type] & set(p.domain)))
+            and (p.range is None or bool(SUPERCLASSES[object_type] & set(p.range))))
