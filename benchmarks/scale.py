@@ -215,7 +215,8 @@ def main() -> None:
     builds = {} if a.big_only else {mid: speed_up(a, corpora[mid], mid, work, row)}
     per = {}
     for f in a.factors:
-        if f not in builds:
+        # the largest build leaves the cache the re-build reads (the speed-up builds run without one)
+        if f not in builds or f == max(a.factors) == mid:
             builds[f] = in_child("build", corpora[f], work / f"out-{f}x-w{a.workers}", a.workers, "fast",
                                  "default" if f == max(a.factors) else "off")
     for f in a.factors:
