@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-import sys
+import logging
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -32,6 +32,7 @@ from .graph.rdf import build_graph, to_turtle
 from .parallel import Config, Executor, choose_ner, extract, facts
 from .progress import Progress
 
+log = logging.getLogger(__name__)
 
 @dataclass
 class BuildResult:
@@ -57,15 +58,16 @@ def _timed(timings: dict, stage: str):
 
 
 def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_confidence: float = 0.0,
-        strict: bool = False, progress=None, workers: int = 1, cache: Path | None = None,
+        strict: bool = False, workers: int = 1, cache: Path | None = None,
         scheduler: str | None = None) -> BuildResult:
     """Read, tag and resolve the corpus into records and a graph.  Per document (in ``workers``
     processes, or on the Dask ``scheduler``): normalization, NER and mentions, then relations;
     globally, in this process: entity resolution and the graph.  With a ``cache`` folder, a
     document whose text, metadata and pipeline are unchanged is not tagged again, and its
-    relations are not read again when its entities kept their keys and names."""
+    relations are not read again when its entities kept their keys and names.  Progress and
+    skipped files go to the ``kg.build`` logger at INFO (the CLI shows them unless --quiet)."""
     res = BuildResult()
-    say = progress or (lambda msg: None)
+    say = log.info
     cfg = Config(ner, hanlp_model, min_confidence)
     store = DocCache(cache)
     with _timed(res.timings, "read"):
@@ -90,7 +92,7 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
     with Executor(min(workers, len(todo) or 1), scheduler) as ex, _timed(res.timings, "ner+mentions"):
         if todo:
             say(f"tagging {len(todo)} of {len(sources)} document(s) in {ex.where}")
-        with Progress(len(todo), "documents", say) as bar:
+        with Progress(len(todo), "documents", say if log.isEnabledFor(logging.INFO) else None) as bar:
             for i, out in zip(todo, ex.map(extract, cfg, [(sources[i],) for i in todo]), strict=True):
                 store.put("mentions", keys[i], out)
                 per_doc[i] = out
@@ -227,6 +229,3 @@ def summary(res: BuildResult) -> str:
     ]
     return "\n".join(lines)
 
-
-def progress_to_stderr(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)

@@ -46,11 +46,12 @@ def target_from_args(a):
     return target
 
 
-def load_from_args(a, ttl) -> int:
-    from .outputs.neo4j_load import LoadError, load_ttl
+def load_from_args(a, g) -> int:
+    """Load the graph ``g`` (already read or just built) into the server the options name."""
+    from .outputs.neo4j_load import LoadError, load_graph
     if a.batch_size < 1:
         raise LoadError(f"--batch-size must be at least 1, not {a.batch_size}")
-    print(load_ttl(ttl, target_from_args(a), wipe=a.wipe, batch_size=a.batch_size))
+    print(load_graph(g, target_from_args(a), wipe=a.wipe, batch_size=a.batch_size))
     return 0
 
 
@@ -66,16 +67,18 @@ def _load_ttl(path: str):
 
 
 def cmd_build(a) -> int:
-    from .build import InvalidGraph, build, progress_to_stderr, summary
+    from .build import InvalidGraph, build, summary
     from .graph.validate import format_violations
     from .parallel import SCHEDULER_ENV, default_workers
     t0 = time.perf_counter()
+    # progress and skipped files are the build's INFO records; the root handler prints messages only
+    logging.getLogger("kg").setLevel(logging.WARNING if a.quiet else logging.INFO)
     if a.neo4j:
         target_from_args(a)          # a malformed --uri fails before the build, not after it
     try:
         res, paths = build(Path(a.corpus), Path(a.out), ner=a.ner, hanlp_model=a.hanlp_model,
                            min_confidence=a.min_confidence, strict=a.strict,
-                           progress=None if a.quiet else progress_to_stderr, workers=a.workers or default_workers(),
+                           workers=a.workers or default_workers(),
                            cache=a.cache, validate=a.validate,
                            scheduler=a.scheduler or os.environ.get(SCHEDULER_ENV) or None)
     except InvalidGraph as exc:
@@ -90,7 +93,7 @@ def cmd_build(a) -> int:
     for kind, p in paths.items():
         print(f"{kind}: {p}")
     if a.neo4j:
-        return load_from_args(a, paths["turtle"])
+        return load_from_args(a, res.graph)
     return 0
 
 
@@ -106,8 +109,7 @@ def cmd_validate(a) -> int:
 
 def cmd_export(a) -> int:
     from .outputs.export import export
-    _load_ttl(a.ttl)
-    print(export(Path(a.ttl), a.format, Path(a.out) if a.out else None))
+    print(export(_load_ttl(a.ttl), Path(a.ttl), a.format, Path(a.out) if a.out else None))
     return 0
 
 
@@ -136,8 +138,7 @@ def cmd_sparql(a) -> int:
 
 
 def cmd_load(a) -> int:
-    _load_ttl(a.ttl)
-    return load_from_args(a, Path(a.ttl))
+    return load_from_args(a, _load_ttl(a.ttl))
 
 
 def cmd_explain(a) -> int:

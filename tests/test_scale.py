@@ -155,7 +155,7 @@ def _read_back(path):
 def test_neo4j_import_files_hold_the_rows_kg_load_sends(corpus_ttl, tmp_path):
     from kg.outputs.export import export
     from kg.outputs.neo4j_load import graph_rows
-    folder = export(corpus_ttl, "neo4j-import", tmp_path / "import")
+    folder = export(Graph().parse(corpus_ttl), corpus_ttl, "neo4j-import", tmp_path / "import")
     rows = graph_rows(Graph().parse(corpus_ttl))
     for label, ents in rows.entities.items():
         back = _read_back(folder / f"nodes_{label}.csv")

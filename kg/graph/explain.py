@@ -15,11 +15,11 @@ from .reader import EvidenceRecord, find_entity
 @dataclass(frozen=True)
 class Edge(EvidenceRecord):
     """One evidence sentence of one fact, with the fact's ends by name and IRI."""
-    subject: str = ""
-    predicate: str = ""
-    object: str = ""
-    subject_iri: str = ""
-    object_iri: str = ""
+    subject: str
+    predicate: str
+    object: str
+    subject_iri: str
+    object_iri: str
 
 
 def explain(g: Graph, name: str, other: str | None = None) -> list[Edge]:

@@ -52,9 +52,8 @@ def serialize(g: Graph, fmt: str) -> bytes:
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def export(ttl: Path, fmt: str, out: Path | None = None) -> Path:
-    """Read the Turtle output and write it as ``fmt`` next to it (or to ``out``), atomically."""
-    g = Graph().parse(ttl, format="turtle")
+def export(g: Graph, ttl: Path, fmt: str, out: Path | None = None) -> Path:
+    """Write the graph read from ``ttl`` as ``fmt`` next to that file (or to ``out``), atomically."""
     if fmt in FOLDER_FORMATS:
         from .neo4j_import import write_import
         return write_import(g, Path(out) if out else Path(ttl).parent / FOLDER_FORMATS[fmt])

@@ -327,7 +327,11 @@ def _one_line(exc: Exception) -> str:
     return text[:300]
 
 
-def load_ttl(ttl, target: Target, wipe: bool = False, batch_size: int = 1000, per_row: bool = False) -> LoadReport:
-    g = Graph().parse(ttl, format="turtle")
+def load_graph(g: Graph, target: Target, wipe: bool = False, batch_size: int = 1000,
+               per_row: bool = False) -> LoadReport:
     with Neo4jLoader(target, batch_size) as loader:
         return loader.load(graph_rows(g), wipe=wipe, per_row=per_row)
+
+
+def load_ttl(ttl, target: Target, wipe: bool = False, batch_size: int = 1000, per_row: bool = False) -> LoadReport:
+    return load_graph(Graph().parse(ttl, format="turtle"), target, wipe, batch_size, per_row)
