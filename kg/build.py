@@ -29,7 +29,7 @@ from .files import (
     write_unit,
 )
 from .graph.rdf import build_graph, to_turtle
-from .parallel import Config, Executor, choose_ner, extract, facts
+from .parallel import Config, Executor, choose_ner, extract, facts, start_method
 from .progress import Progress
 
 log = logging.getLogger(__name__)
@@ -89,15 +89,17 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
         per_doc = [store.get("mentions", k) for k in keys]
     todo = [i for i, hit in enumerate(per_doc) if hit is MISSING]
     # a process per document at most: a pool costs a model load per worker
-    with Executor(min(workers, len(todo) or 1), scheduler) as ex, _timed(res.timings, "ner+mentions"):
-        if todo:
-            say(f"tagging {len(todo)} of {len(sources)} document(s) in {ex.where}")
-        with Progress(len(todo), "documents", say if log.isEnabledFor(logging.INFO) else None) as bar:
-            for i, out in zip(todo, ex.map(extract, cfg, [(sources[i],) for i in todo]), strict=True):
-                store.put("mentions", keys[i], out)
-                per_doc[i] = out
-                sources[i] = None                 # the raw text is not needed any more
-                bar.update(shown(out[0].doc_id))
+    with Executor(min(workers, len(todo) or 1), scheduler, start_method(cfg)) as ex:
+        with _timed(res.timings, "ner+mentions"):
+            if todo:
+                say(f"tagging {len(todo)} of {len(sources)} document(s) in {ex.where}")
+            with Progress(len(todo), "documents", say if log.isEnabledFor(logging.INFO) else None) as bar:
+                for i, out in zip(todo, ex.map(extract, cfg, [(sources[i],) for i in todo], cost=_text_size),
+                                  strict=True):
+                    store.put("mentions", keys[i], out)
+                    per_doc[i] = out
+                    sources[i] = None                 # the raw text is not needed any more
+                    bar.update(shown(out[0].doc_id))
         res.backend = f"lac ({fallback})" if fallback else per_doc[-1][2]
         res.docs = [d for d, _, _ in per_doc]
         doc_ms = [ms for _, ms, _ in per_doc]
@@ -116,7 +118,7 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
                                        [(m.sent, m.start, m.end, m.entity) for sm in ms.values() for m in sm]))
             facts_of = [store.get("facts", k) for k in fkeys]
             redo = [i for i, hit in enumerate(facts_of) if hit is MISSING]
-            for i, out in zip(redo, ex.map(facts, cfg, [tasks[i] for i in redo]), strict=True):
+            for i, out in zip(redo, ex.map(facts, cfg, [tasks[i] for i in redo], cost=_text_size), strict=True):
                 store.put("facts", fkeys[i], out)
                 facts_of[i] = out
             res.changed |= {res.docs[i].doc_id for i in redo}
@@ -127,6 +129,11 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
     with _timed(res.timings, "rdf"):
         res.graph = build_graph(res.docs, res.entities, res.relations, res.funding)
     return res
+
+
+def _text_size(task: tuple) -> int:
+    """The work of a per-document task grows with its text (a SourceDoc or a NormalizedDoc first)."""
+    return len(task[0].text)
 
 
 def write_outputs(res: BuildResult, out: Path) -> dict[str, Path]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -85,11 +86,22 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def start_method(cfg: Config) -> str:
+    """How local workers start.  A fork starts at once, with every module this process imported;
+    a spawned worker imports spaCy and the rest anew (seconds each).  Forking is safe while this
+    process holds no model: a loaded ONNX Runtime session or a PyTorch model that has run keeps
+    thread pools a child cannot use.  HanLP workers are always spawned, since PyTorch's OpenMP
+    pool is not fork-safe once used; so is everything off Linux, where fork is unsafe or absent."""
+    from .extract.ner import _lac, load_hanlp
+    held = _loaded or _lac.cache_info().currsize or load_hanlp.cache_info().currsize
+    return "fork" if sys.platform == "linux" and cfg.ner == "lac" and not held else "spawn"
+
+
 class Executor:
     """``map(fn, cfg, items)`` yields ``fn(cfg, *item)`` in the order of ``items``."""
 
-    def __init__(self, workers: int = 1, scheduler: str | None = None):
-        self.workers, self.scheduler = max(1, workers), scheduler
+    def __init__(self, workers: int = 1, scheduler: str | None = None, start: str = "spawn"):
+        self.workers, self.scheduler, self.start = max(1, workers), scheduler, start
         self._pool = self._client = None
 
     @property
@@ -109,8 +121,7 @@ class Executor:
             except (OSError, TimeoutError) as exc:
                 raise OSError(f"{self.scheduler}: cannot reach the Dask scheduler ({exc})") from None
         elif self.workers > 1:
-            # spawn: fresh interpreters, never a fork of a process holding model threads
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(self.start),
                                              initializer=_one_thread_each)
         return self
 
@@ -120,17 +131,23 @@ class Executor:
         if self._client:
             self._client.close()
 
-    def map(self, fn: Callable, cfg: Config, items: Iterable[tuple]) -> Iterator:
+    def map(self, fn: Callable, cfg: Config, items: Iterable[tuple],
+            cost: Callable[[tuple], int] | None = None) -> Iterator:
+        """``cost(item)``, an estimate of an item's work (its length), sends the costliest first,
+        so that a long article does not start last and keep one worker busy alone at the end."""
         items = list(items)
+        order = sorted(range(len(items)), key=lambda i: -cost(items[i])) if cost else range(len(items))
         if self._client:
             # pure=False: every task runs; the results are handed on in the order of the items
-            futures = [self._client.submit(fn, cfg, *item, pure=False) for item in items]
-            for fut in futures:
-                yield fut.result()
-                fut.release()
+            futures = {i: self._client.submit(fn, cfg, *items[i], pure=False) for i in order}
+            for i in range(len(items)):
+                yield futures[i].result()
+                futures.pop(i).release()
             return
         if self._pool:
-            yield from self._pool.map(_star, [(fn, cfg, item) for item in items])
+            pending = {i: self._pool.submit(fn, cfg, *items[i]) for i in order}
+            for i in range(len(items)):
+                yield pending.pop(i).result()
             return
         for item in items:
             yield fn(cfg, *item)
@@ -140,8 +157,3 @@ def _one_thread_each() -> None:
     """N workers on N cores: one model thread each, not N each (unless the user set a number)."""
     from .extract.ner import THREADS_ENV
     os.environ.setdefault(THREADS_ENV, "1")
-
-
-def _star(task):
-    fn, cfg, item = task
-    return fn(cfg, *item)

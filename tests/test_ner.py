@@ -147,6 +147,15 @@ def test_latin_model_names_with_versions_and_kb_families(lac_nlp):
     assert {("Nova-3", "AIModel"), ("Nova-VL", "AIModel"), ("通义千问3", "AIModel")} <= found
 
 
+def test_a_long_latin_word_near_the_word_for_a_model_is_read_in_linear_time():
+    """The model-name pattern once split a Latin word with no digit or separator every possible
+    way before failing: 2^39 tries for this word, so without the fix this test does not end."""
+    from kg.extract.cues import cue_spans
+    word = "transformerarchitecturesforunderstanding"
+    assert not [s for s in cue_spans(f"我们读了{word}模型的论文，{word}版也读了。") if s[2] == "AIModel"]
+    assert (3, 10, "AIModel") in cue_spans("大模型Nova-V2，发布了它。")
+
+
 def test_list_members_share_the_kind_of_the_list(lac_nlp):
     found = mentions(lac_nlp, "包括吉利、奇瑞、远舟、青岚等车企都宣布接入。")
     assert {("远舟", "Company"), ("青岚", "Company")} <= found

@@ -8,6 +8,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .doctext import doc_text
 from .lexicon import (
     CEO_ROLES,
     FOUNDER_ROLES,
@@ -86,7 +87,11 @@ ORG_BY_SUFFIX = re.compile(rf"{_ORG_LEFT}(?P<name>{_ORG_NOT_FIRST}"
                            rf"(?=$|[、，,。；;：:（()）”\s和与及等旗领跟参联也则已将于在宣获完的还都是又再正近今昨日曾])")
 # model names: Latin letters with a version or variant ("Step-3", "GLM-4.5", "Qwen2.5-VL", "Hailuo 2",
 # "abab6.5s"), right after a word for a model or before one, or next to a launch verb
-_VERSIONED = (r"[A-Za-z][A-Za-z]*(?:[-.]?(?:V?\d+(?:\.\d+)*[A-Za-z]?|[A-Z][A-Za-z]+|[a-z]+))*"
+# The lookahead asks first for what the first branch needs after its letters (a digit, or a
+# separator and more): without it, a long Latin word with neither ("Transformers，") was split
+# every possible way before the branch failed, exponential in the word's length.
+_VERSIONED = (r"(?=[A-Za-z]*(?:\d|[-.][A-Za-z0-9]))"
+              r"[A-Za-z][A-Za-z]*(?:[-.]?(?:V?\d+(?:\.\d+)*[A-Za-z]?|[A-Z][A-Za-z]+|[a-z]+))*"
               r"(?:[-.](?:V?\d+(?:\.\d+)*[A-Za-z]*|[A-Z][A-Za-z]*|[a-z]+))+|[A-Z][A-Za-z]*\d+(?:\.\d+)*[a-z]?"
               r"|[A-Z][A-Za-z]+ \d+(?:\.\d+)?")
 # Latin words next to the word for a model that are not names
@@ -160,7 +165,7 @@ def cue_spans(text: str) -> list[tuple[int, int, str]]:
 def make_cue_mentions(nlp: Language, name: str):
     def cue_mentions(doc: Doc) -> Doc:
         spans = [doc.char_span(a, b, label=label, alignment_mode="strict")
-                 for a, b, label in cue_spans(doc.text)]
+                 for a, b, label in cue_spans(doc_text(doc))]
         doc.spans["cue"] = [s for s in spans if s is not None]
         return doc
     return cue_mentions

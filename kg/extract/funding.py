@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .doctext import doc_text
 from .mentions import type_org
 from .money import Money, find_money
 from .records import Evidence, FundingRound, Sentence
@@ -652,14 +653,14 @@ def _label(name: str, default: str) -> str:
 @Language.factory("investor_mentions")
 def make_investor_mentions(nlp: Language, name: str):
     def investor_mentions(doc: Doc) -> Doc:
-        spans = []
+        spans, text = [], doc_text(doc)
         # angel investors are people: an item the NER reads as a person stays one, when it is as
         # short as a Chinese personal name (a four-character firm name is often misread)
         persons = [(p.start_char, p.end_char) for p in doc.spans.get("ner", [])
-                   if p.label_ == "PER" and len(p.text) <= 3]
+                   if p.label_ == "PER" and p.end_char - p.start_char <= 3]
         for spans_of, default in ((investor_list_spans, "InvestmentFirm"), (raiser_spans, "Company")):
-            for a, b in spans_of(doc.text):
-                name = doc.text[a:b]
+            for a, b in spans_of(text):
+                name = text[a:b]
                 if PLACE_NAME.fullmatch(name) or any(x <= a and b <= y for x, y in persons):
                     continue
                 span = doc.char_span(a, b, label=_label(name, default), alignment_mode="strict")

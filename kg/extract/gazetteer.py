@@ -11,6 +11,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
+from .doctext import doc_text
 from .kb import latin_boundary_ok, load_kb
 
 
@@ -23,7 +24,7 @@ def make_kb_gazetteer(nlp: Language, name: str, kb_path: str | None):
 
     def kb_gazetteer(doc: Doc) -> Doc:
         spans = []
-        text = doc.text             # re-joined from the tokens on every access: once per sentence
+        text = doc_text(doc)
         for match_id, start, end in matcher(doc):
             span = doc[start:end]
             if not latin_boundary_ok(text, span.start_char, span.end_char):

@@ -12,6 +12,7 @@ from collections import Counter
 from spacy.tokens import Doc, Span
 
 from ..graph.vocab import ORG_TYPES as ORG_CLASSES
+from .doctext import doc_text
 from .kb import load_kb
 from .records import Mention, Sentence
 
@@ -70,7 +71,7 @@ def type_org(name: str) -> str:
 
 def _candidate(span: Span, source: str, sentence_text: str) -> tuple[str, str | None, int] | None:
     """(ontology class, kb name, end offset) for a span, or None for junk."""
-    text = span.text.strip()
+    text = sentence_text[span.start_char:span.end_char].strip()
     if source == "kb":
         tail = LAB_TAIL.match(sentence_text[span.end_char:])
         if tail:
@@ -185,8 +186,7 @@ def _list_members(text: str, taken: list[tuple[int, int]],
 
 
 def extract_mentions(doc: Doc, sentence: Sentence) -> list[Mention]:
-    # Doc.text re-joins every token on each access (quadratic over a sentence's spans): once here
-    text = doc.text
+    text = doc_text(doc)
     cands = []
     for source in PRIORITY:
         for span in doc.spans.get(source, []):

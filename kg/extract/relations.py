@@ -71,13 +71,15 @@ class RelationExtractor:
         main_person = persons.most_common(1)[0][0] if persons and persons.most_common(1)[0][1] >= 0.4 * total else None
         orgs = Counter(m.entity for ms in mentions.values() for m in ms if m.label in ("Company", "ResearchLab"))
         # Two passes: the first finds whom each person founded or runs, so that the second can
-        # read "我们" in that person's lines as their company.
-        rels, _ = self._pass(sentences, mentions, main_person, orgs, {})
+        # read "我们" in that person's lines as their company.  A sentence's rules see the same
+        # slots in both passes unless such a "我们" is among them: their matches are kept.
+        seen: dict[tuple, list] = {}
+        rels, _ = self._pass(sentences, mentions, main_person, orgs, {}, seen, roles_only=True)
         company_of = {}
         for r in sorted(rels.values(), key=lambda r: r.confidence):
             if r.predicate in ("founded", "ceoOf"):
                 company_of[r.subject] = r.object
-        rels, funding = self._pass(sentences, mentions, main_person, orgs, company_of)
+        rels, funding = self._pass(sentences, mentions, main_person, orgs, company_of, seen)
         self._bylines(sentences[:15], mentions, rels)
         self._kb_developers(sentences, mentions, names, rels)
         self._family_members(sentences, mentions, rels)
@@ -85,7 +87,11 @@ class RelationExtractor:
         return [r for r in rels.values() if r.confidence >= self.min_confidence], \
             [f for f in funding if f.evidence.confidence >= self.min_confidence]
 
-    def _pass(self, sentences, mentions, main_person, orgs: Counter, company_of: dict):
+    def _pass(self, sentences, mentions, main_person, orgs: Counter, company_of: dict, seen: dict,
+              roles_only: bool = False):
+        """The sentence rules over the document, with ``seen`` keeping each sentence's matches by
+        what they depend on; ``roles_only``: no competition context, price war or funding (the
+        first pass is read for founders and chiefs only)."""
         rels: dict[tuple, Relation] = {}
         funding: list[FundingRound] = []
         last_person, last_org = None, None
@@ -95,14 +101,18 @@ class RelationExtractor:
             slots = [_Slot(m.entity, m.label, m.start, m.end) for m in mentions.get(sent.index, [])]
             slots += self._virtual_slots(sent, slots, last_person, main_person, company_of, last_org)
             slots.sort(key=lambda s: s.start)
-            for name, pred, s, o, conf in self._sentence_relations(sent, slots, last_person, last_org):
+            key = (sent.index, tuple(slots), last_person, last_org)
+            if key not in seen:
+                seen[key] = list(self._sentence_relations(sent, slots, last_person, last_org))
+            for name, pred, s, o, conf in seen[key]:
                 self._add(rels, s, pred, o, sent, name, conf)
-            self._competition_context(sent, slots, orgs, main_person, rels)
-            war = self._price_war(sent, slots, war, rels)
-            rounds, investments = reader.read(sent, slots)
-            funding.extend(rounds)
-            for inv in investments:
-                self._add(rels, inv.investor, "investedIn", inv.recipient, sent, inv.rule, inv.confidence)
+            if not roles_only:
+                self._competition_context(sent, slots, orgs, main_person, rels)
+                war = self._price_war(sent, slots, war, rels)
+                rounds, investments = reader.read(sent, slots)
+                funding.extend(rounds)
+                for inv in investments:
+                    self._add(rels, inv.investor, "investedIn", inv.recipient, sent, inv.rule, inv.confidence)
             real_persons = [s for s in slots if s.label == "Person" and not s.virtual]
             if real_persons:
                 # 他/她 in the next sentence is its topic, the person named first

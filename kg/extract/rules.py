@@ -74,7 +74,7 @@ def role_predicates(roles: str, org_label: str = "Company") -> list[str]:
     return preds
 
 
-@dataclass
+@dataclass(frozen=True)
 class Slot:
     key: str            # entity key
     label: str

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from spacy.language import Language
 
 from ..graph.vocab import SUPERCLASSES, fits
+from .doctext import make_doc
 from .entities import resolve
 from .kb import KnowledgeBase
 from .mentions import extract_mentions, propagate_names
@@ -31,8 +32,8 @@ class DocFacts:
 
 def doc_mentions(nlp: Language, doc: NormalizedDoc) -> dict[int, list[Mention]]:
     """Sentence index -> the typed, non-overlapping mentions of that sentence."""
-    by_sent = {sent.index: extract_mentions(sdoc, sent)
-               for sent, sdoc in zip(doc.sentences, nlp.pipe(s.text for s in doc.sentences), strict=True)}
+    sdocs = nlp.pipe(make_doc(nlp, s.text) for s in doc.sentences)
+    by_sent = {sent.index: extract_mentions(sdoc, sent) for sent, sdoc in zip(doc.sentences, sdocs, strict=True)}
     propagate_names(by_sent, doc.sentences)
     return by_sent
 
