@@ -108,7 +108,7 @@ class Executor:
     def where(self) -> str:
         if self.scheduler:
             return f"dask scheduler {self.scheduler}"
-        return f"{self.workers} worker process(es)" if self.workers > 1 else "this process"
+        return f"{self.workers} worker processes ({self.start}ed)" if self.workers > 1 else "this process"
 
     def __enter__(self):
         if self.scheduler:
@@ -121,8 +121,7 @@ class Executor:
             except (OSError, TimeoutError) as exc:
                 raise OSError(f"{self.scheduler}: cannot reach the Dask scheduler ({exc})") from None
         elif self.workers > 1:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(self.start),
-                                             initializer=_one_thread_each)
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(self.start))
         return self
 
     def __exit__(self, *exc):
@@ -151,9 +150,3 @@ class Executor:
             return
         for item in items:
             yield fn(cfg, *item)
-
-
-def _one_thread_each() -> None:
-    """N workers on N cores: one model thread each, not N each (unless the user set a number)."""
-    from .extract.ner import THREADS_ENV
-    os.environ.setdefault(THREADS_ENV, "1")

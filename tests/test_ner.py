@@ -79,10 +79,15 @@ def test_hanlp_backend_loads_a_trained_model_through_hanlp_load(tiny_hanlp_model
     for text in texts:
         doc = nlp(text)
         # what the component stores is exactly what the HanLP model predicts, mapped to PER/ORG
-        direct = {(text[b:e], {"PER": "PER", "ORG": "ORG"}[label]) for b, e, label in hanlp_spans(component, text)}
+        direct = {(text[b:e], {"PER": "PER", "ORG": "ORG"}[label])
+                  for b, e, label in hanlp_spans(component, text)}
         assert {(s.text, s.label_) for s in doc.spans["ner"]} == direct
         total += len(direct)
     assert total > 0
+    # nlp.pipe hands the component a batch: each sentence is tagged as when it is tagged alone
+    piped, alone = list(nlp.pipe(texts)), [nlp(t) for t in texts]
+    assert [{(s.text, s.label_) for s in d.spans["ner"]} for d in piped] == \
+        [{(s.text, s.label_) for s in d.spans["ner"]} for d in alone]
 
 
 def test_auto_prefers_hanlp_when_its_model_loads(tiny_hanlp_model):

@@ -39,6 +39,19 @@ def test_two_worker_processes_write_the_same_turtle(small_corpus, one_process, t
     assert paths["turtle"].read_bytes() == one_process[1]
 
 
+def test_workers_fork_from_a_process_without_a_model_and_spawn_from_one_with_it(small_corpus, one_process,
+                                                                                 tmp_path):
+    from kg.parallel import Config, start_method
+    # this process loaded LAC for one_process: its ONNX Runtime threads would not exist in a fork
+    assert start_method(Config("lac")) == start_method(Config("hanlp")) == "spawn"
+    r = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(small_corpus), "--out", str(tmp_path),
+                        "--ner", "lac", "--workers", "2", "--cache", "off", "--validate", "full"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "in 2 worker processes (forked)" in r.stderr
+    assert (tmp_path / "kg.ttl").read_bytes() == one_process[1]
+
+
 def test_a_rebuild_tags_only_the_new_article_and_ignores_a_damaged_entry(small_corpus, one_process, tmp_path):
     from kg.build import build
     corpus = tmp_path / "corpus"

@@ -40,7 +40,14 @@ def _latin_typo_target(text: str, known: list[str]) -> str | None:
     key = norm_key(text)
     if not _typo_candidate(key):
         return None
-    hits = {k for k in known if k != key and SequenceMatcher(None, key, k).ratio() >= 0.8}
+    matcher = SequenceMatcher(None, key)
+    hits = set()
+    for k in known:
+        matcher.set_seq2(k)
+        # the two quick ratios are upper bounds of ratio(): most names fail them at once
+        if k != key and matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 \
+                and matcher.ratio() >= 0.8:
+            hits.add(k)
     return hits.pop() if len(hits) == 1 else None
 
 
@@ -88,13 +95,16 @@ def resolve(mentions: list[Mention], kb: KnowledgeBase) -> list[Entity]:
     person_count = Counter(norm_key(m.text) for m in mentions if m.label == "Person")
     kb_people = {norm_key(f) for e in kb.entries if e.type == "Person" for f in e.surface_forms}
     cluster_of: dict[int, str] = {}
+    typo_of_key: dict[str, str | None] = {}      # the same spelling has the same known names
     for m in mentions:
         entry = kb.lookup(m.kb_id) if m.kb_id else kb.lookup(m.text)
         # the candidate test first: the set of known names costs a pass over every person name
         if not entry and m.label == "Person" and _typo_candidate(norm_key(m.text)):
-            # only towards a KB name or a more frequent spelling, so two spellings never swap
-            known = kb_people | {k for k, c in person_count.items() if c > person_count[norm_key(m.text)]}
-            typo_of = _latin_typo_target(m.text, sorted(known))
+            if norm_key(m.text) not in typo_of_key:
+                # only towards a KB name or a more frequent spelling, so two spellings never swap
+                known = kb_people | {k for k, c in person_count.items() if c > person_count[norm_key(m.text)]}
+                typo_of_key[norm_key(m.text)] = _latin_typo_target(m.text, sorted(known))
+            typo_of = typo_of_key[norm_key(m.text)]
             entry = kb.lookup(typo_of) if typo_of else None
             if typo_of and not entry:
                 cluster_of[id(m)] = "n:" + _latin_key(typo_of)

