@@ -96,14 +96,17 @@ def resolve(mentions: list[Mention], kb: KnowledgeBase) -> list[Entity]:
     kb_people = {norm_key(f) for e in kb.entries if e.type == "Person" for f in e.surface_forms}
     cluster_of: dict[int, str] = {}
     typo_of_key: dict[str, str | None] = {}      # the same spelling has the same known names
+    known_above: dict[int, list[str]] = {}        # the names a spelling seen n times may be a typo of
     for m in mentions:
         entry = kb.lookup(m.kb_id) if m.kb_id else kb.lookup(m.text)
         # the candidate test first: the set of known names costs a pass over every person name
         if not entry and m.label == "Person" and _typo_candidate(norm_key(m.text)):
-            if norm_key(m.text) not in typo_of_key:
+            seen = person_count[norm_key(m.text)]
+            if seen not in known_above:
                 # only towards a KB name or a more frequent spelling, so two spellings never swap
-                known = kb_people | {k for k, c in person_count.items() if c > person_count[norm_key(m.text)]}
-                typo_of_key[norm_key(m.text)] = _latin_typo_target(m.text, sorted(known))
+                known_above[seen] = sorted(kb_people | {k for k, c in person_count.items() if c > seen})
+            if norm_key(m.text) not in typo_of_key:
+                typo_of_key[norm_key(m.text)] = _latin_typo_target(m.text, known_above[seen])
             typo_of = typo_of_key[norm_key(m.text)]
             entry = kb.lookup(typo_of) if typo_of else None
             if typo_of and not entry:
