@@ -178,7 +178,8 @@ def write_outputs(res: BuildResult, out: Path) -> dict[str, Path]:
     for f in res.funding:
         lines.append({"kind": "funding", **asdict(f)})
     paths = {"turtle": out / TTL, "extractions": out / EXTRACTIONS}
-    data = {paths["extractions"]: "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines).encode("utf-8"),
+    encode = json.JSONEncoder(ensure_ascii=False).encode      # json.dumps builds an encoder per call
+    data = {paths["extractions"]: "".join(encode(x) + "\n" for x in lines).encode("utf-8"),
             paths["turtle"]: ttl}
     write_unit(out, data)
     return paths

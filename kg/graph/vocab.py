@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 from rdflib import Namespace, URIRef
@@ -80,6 +81,7 @@ def _iri_safe(c: str) -> bool:
     return o >= 0xA0 and unicodedata.category(c)[0] not in "CZ" and not 0xFFF0 <= o <= 0xFFFF
 
 
+@lru_cache(maxsize=1 << 16)     # called for every evidence sentence: a few documents, 100,000s of calls
 def doc_iri(doc_id: str) -> URIRef:
     """The document's IRI: its file name, percent-encoded where a character is not allowed in an
     IRI (a space, a quote, ``<>{}|^`` or a newline can all be in a file name).  Chinese names
