@@ -72,6 +72,7 @@ def _few_full_collections():
         gc.set_threshold(*before)
 
 
+@_few_full_collections()
 def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_confidence: float = 0.0,
         strict: bool = False, workers: int = 1, cache: Path | None = None,
         scheduler: str | None = None) -> BuildResult:
@@ -81,12 +82,6 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
     document whose text, metadata and pipeline are unchanged is not tagged again, and its
     relations are not read again when its entities kept their keys and names.  Progress and
     skipped files go to the ``kg.build`` logger at INFO (the CLI shows them unless --quiet)."""
-    with _few_full_collections():
-        return _run(corpus, ner, hanlp_model, min_confidence, strict, workers, cache, scheduler)
-
-
-def _run(corpus: Path, ner: str, hanlp_model: str | None, min_confidence: float, strict: bool, workers: int,
-         cache: Path | None, scheduler: str | None) -> BuildResult:
     res = BuildResult()
     say = log.info
     cfg = Config(ner, hanlp_model, min_confidence)

@@ -92,9 +92,8 @@ def start_method(cfg: Config) -> str:
     process holds no model: a loaded ONNX Runtime session or a PyTorch model that has run keeps
     thread pools a child cannot use.  HanLP workers are always spawned, since PyTorch's OpenMP
     pool is not fork-safe once used; so is everything off Linux, where fork is unsafe or absent."""
-    from .extract.ner import _lac, load_hanlp
-    held = _loaded or _lac.cache_info().currsize or load_hanlp.cache_info().currsize
-    return "fork" if sys.platform == "linux" and cfg.ner == "lac" and not held else "spawn"
+    from .extract.ner import model_loaded
+    return "fork" if sys.platform == "linux" and cfg.ner == "lac" and not model_loaded() else "spawn"
 
 
 class Executor:

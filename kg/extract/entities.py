@@ -100,14 +100,15 @@ def resolve(mentions: list[Mention], kb: KnowledgeBase) -> list[Entity]:
     for m in mentions:
         entry = kb.lookup(m.kb_id) if m.kb_id else kb.lookup(m.text)
         # the candidate test first: the set of known names costs a pass over every person name
-        if not entry and m.label == "Person" and _typo_candidate(norm_key(m.text)):
-            seen = person_count[norm_key(m.text)]
+        spelling = norm_key(m.text)
+        if not entry and m.label == "Person" and _typo_candidate(spelling):
+            seen = person_count[spelling]
             if seen not in known_above:
                 # only towards a KB name or a more frequent spelling, so two spellings never swap
                 known_above[seen] = sorted(kb_people | {k for k, c in person_count.items() if c > seen})
-            if norm_key(m.text) not in typo_of_key:
-                typo_of_key[norm_key(m.text)] = _latin_typo_target(m.text, known_above[seen])
-            typo_of = typo_of_key[norm_key(m.text)]
+            if spelling not in typo_of_key:
+                typo_of_key[spelling] = _latin_typo_target(m.text, known_above[seen])
+            typo_of = typo_of_key[spelling]
             entry = kb.lookup(typo_of) if typo_of else None
             if typo_of and not entry:
                 cluster_of[id(m)] = "n:" + _latin_key(typo_of)

@@ -266,3 +266,8 @@ class HanlpNER(BatchNER):
 @Language.factory("hanlp_ner", default_config={"model": DEFAULT_HANLP_MODEL})
 def make_hanlp_ner(nlp: Language, name: str, model: str):
     return HanlpNER(model)
+
+
+def model_loaded() -> bool:
+    """Whether this process holds a loaded NER model (and so the model's thread pools)."""
+    return bool(_lac.cache_info().currsize or load_hanlp.cache_info().currsize)

@@ -121,8 +121,9 @@ def validate(data: Graph, inference: str = "none", focus: list[URIRef] | None = 
     options: dict[str, Any] = {"shacl_graph": load_shapes(), "advanced": True, "allow_warnings": True,
                "focus_nodes": list(focus) if focus is not None else None}
     with _prepared_sparql():
-        if inference == "none":
-            # in place: no inference writes into the graph, and the axioms are taken out again
+        if inference == "none" and (None, SH.rule, None) not in load_shapes():
+            # in place: neither inference nor a SHACL rule (advanced mode runs sh:rule, which
+            # would write into the caller's graph) adds to it, and the axioms are taken out again
             with _with_ontology(data):
                 conforms, report, _ = shacl_validate(data, inference="none", inplace=True, **options)
         else:
