@@ -54,8 +54,8 @@ def scaled_corpus(seed: Path, extractions: Path, factor: int, dest: Path, extra:
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
-    entities = sorted((json.loads(line) for line in extractions.open(encoding="utf-8")
-                       if line.startswith('{"kind": "entity"')), key=lambda e: e["key"])
+    records = (json.loads(line) for line in extractions.open(encoding="utf-8"))
+    entities = sorted((r for r in records if r["kind"] == "entity"), key=lambda e: e["key"])
     surfaces = []       # (surface, type, entity index): every form the text uses, longest first
     for i, e in enumerate(entities):
         for form in {e["name"], *e["aliases"]}:

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import orjson
 from rdflib import Graph
 
 from .cache import MISSING, DocCache, is_disabled
@@ -173,8 +174,8 @@ def write_outputs(res: BuildResult, out: Path) -> dict[str, Path]:
     for f in res.funding:
         lines.append({"kind": "funding", **asdict(f)})
     paths = {"turtle": out / TTL, "extractions": out / EXTRACTIONS}
-    encode = json.JSONEncoder(ensure_ascii=False).encode      # json.dumps builds an encoder per call
-    data = {paths["extractions"]: "".join(encode(x) + "\n" for x in lines).encode("utf-8"),
+    # orjson: the standard encoder was a third of a re-build's writing at 100x (UTF-8 as is, compact)
+    data = {paths["extractions"]: b"".join(orjson.dumps(x) + b"\n" for x in lines),
             paths["turtle"]: ttl}
     write_unit(out, data)
     return paths

@@ -127,8 +127,8 @@ def test_kg_viz_writes_self_contained_pages_pictures_and_tables(corpus_out, tmp_
     assert comp[0].startswith("a,b,") and len(comp) - 1 == len(statements)
     funding = (out / "funding.csv").read_text(encoding="utf-8-sig").splitlines()
     assert "amount_cny" in funding[0] and len(funding) - 1 == len(set(g.subjects(RDF.type, AIKG.FundingRound)))
-    docs = [json.loads(line) for line in (corpus_out / "extractions.jsonl").open(encoding="utf-8")
-            if '"kind": "document"' in line]
+    records = [json.loads(line) for line in (corpus_out / "extractions.jsonl").open(encoding="utf-8")]
+    docs = [r for r in records if r["kind"] == "document"]
     for doc in docs:
         mentions = (out / "mentions" / f"{doc['doc']}.html").read_text(encoding="utf-8")
         assert 'class="entities"' in mentions

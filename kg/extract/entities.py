@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from difflib import SequenceMatcher
+from functools import lru_cache
 from urllib.parse import quote
 
 from ..graph.names import norm_key
@@ -31,6 +32,9 @@ NICKNAME = re.compile(r"^(?:老|小|阿)(?P<s>[\u4e00-\u9fff])$|^(?P<s2>[\u4e00-
                       r"|^(?P<g>[\u4e00-\u9fff])(?:小姐|姐|哥)$")    # 甲小姐 -> 张一甲: the given name's last character
 
 
+HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
+
+
 def _typo_candidate(key: str) -> bool:
     return len(key) >= 7 and re.fullmatch(r"[a-z.\-]+", key) is not None
 
@@ -40,15 +44,23 @@ def _latin_typo_target(text: str, known: list[str]) -> str | None:
     key = norm_key(text)
     if not _typo_candidate(key):
         return None
-    matcher = SequenceMatcher(None, key)
+    chars = Counter(key)
     hits = set()
     for k in known:
-        matcher.set_seq2(k)
-        # the two quick ratios are upper bounds of ratio(): most names fail them at once
-        if k != key and matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 \
-                and matcher.ratio() >= 0.8:
+        total = len(key) + len(k)
+        # difflib's real_quick_ratio and quick_ratio, upper bounds of ratio(), computed here
+        # without handing ``k`` to a SequenceMatcher (which indexes it): most names fail them
+        if k == key or 2.0 * min(len(key), len(k)) / total < 0.8 \
+                or 2.0 * sum((chars & _chars(k)).values()) / total < 0.8:
+            continue
+        if SequenceMatcher(None, key, k).ratio() >= 0.8:
             hits.add(k)
     return hits.pop() if len(hits) == 1 else None
+
+
+@lru_cache(maxsize=100_000)
+def _chars(name: str) -> Counter:
+    return Counter(name)
 
 
 def _parent_linked_key(key: str, kb: KnowledgeBase) -> str:
@@ -60,6 +72,7 @@ def _parent_linked_key(key: str, kb: KnowledgeBase) -> str:
     return key
 
 
+@lru_cache(maxsize=100_000)
 def _latin_key(key: str) -> str:
     return key.replace("i", "l") if re.fullmatch(r"[a-z0-9.\-]+", key) else key
 
@@ -116,7 +129,7 @@ def resolve(mentions: list[Mention], kb: KnowledgeBase) -> list[Entity]:
         if entry:
             cluster_of[id(m)] = "kb:" + entry.name
             continue
-        key = norm_key(m.text)
+        key = spelling
         if m.label == "ResearchLab":
             key = _parent_linked_key(key, kb)
         if m.label == "Person":
@@ -125,7 +138,7 @@ def resolve(mentions: list[Mention], kb: KnowledgeBase) -> list[Entity]:
                 key = norm_key(target)
             elif NICKNAME.match(m.text):
                 continue      # a nickname the document does not tie to anyone: no entity
-            elif m.source == "ner" and re.fullmatch(r"[\u4e00-\u9fff]+", m.text) and m.text[0] not in SURNAMES:
+            elif m.source == "ner" and m.text[0] not in SURNAMES and HAN_ONLY.fullmatch(m.text):
                 continue
         cluster_of[id(m)] = "n:" + _latin_key(key)
 

@@ -74,14 +74,17 @@ def _viterbi(emissions: list, transitions) -> list[list[int]]:
     for row, i in enumerate(order):
         em[row, :lengths[row]] = emissions[i]
     dp = em[:, 0].copy()
+    # scores laid out [sentence, to, from]: the argmax runs along contiguous memory (a quarter
+    # faster than along the middle axis); the sums and first-maximum ties are LAC's own
+    into = np.ascontiguousarray(transitions.T)
     backpointers, active = [], len(order)
     for t in range(1, lengths[0]):
         while lengths[active - 1] <= t:        # sorted longest first: the live ones are a prefix
             active -= 1
-        scores = dp[:active, :, None] + transitions
-        bp = np.argmax(scores, axis=1)
+        scores = dp[:active, None, :] + into
+        bp = scores.argmax(axis=2)
         # the best score is where the argmax points: one more pass over the scores would find it again
-        dp[:active] = np.take_along_axis(scores, bp[:, None, :], axis=1)[:, 0] + em[:active, t]
+        dp[:active] = np.take_along_axis(scores, bp[:, :, None], axis=2)[:, :, 0] + em[:active, t]
         backpointers.append(bp)
     paths: list[list[int]] = [[] for _ in order]
     for row, i in enumerate(order):

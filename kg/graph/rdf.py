@@ -27,6 +27,12 @@ def _digest(*parts) -> str:
     return hashlib.sha1("|".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
 
 
+# namespace attribute lookups are slow in rdflib: the terms used per triple, looked up once
+EVIDENCE_TEXT, SENTENCE_INDEX, START_OFFSET, END_OFFSET, EXTRACTOR, CONFIDENCE, MENTION_COUNT = (
+    AIKG.evidenceText, AIKG.sentenceIndex, AIKG.startOffset, AIKG.endOffset, AIKG.extractor, AIKG.confidence,
+    AIKG.mentionCount)
+WAS_DERIVED_FROM = PROV.wasDerivedFrom
+
 PREFIXES = (("aikg", AIKG), ("id", ID), ("prov", PROV), ("skos", SKOS), ("dcterms", DCTERMS),
             ("schema", SCHEMA), ("owl", OWL), ("rdf", RDF), ("rdfs", RDFS), ("xsd", XSD))
 
@@ -54,8 +60,23 @@ def to_turtle(g: Graph) -> bytes:
     100x corpus graph (benchmarks/scale.py).  Triples go in sorted order (subject, predicate,
     object) with a fixed prefix list, so the same graph always gives the same bytes."""
     import pyoxigraph as ox
-    triples = sorted(g, key=lambda t: (str(t[0]), str(t[1]), t[2].n3()))
-    data = ox.serialize((ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in triples), format=ox.RdfFormat.TURTLE,
+    # a term recurs in many triples (types, documents, entities, small numbers): converted once
+    n3_of: dict = {}
+    ox_of: dict = {}
+    rows = []
+    for s, p, o in g:
+        n3 = n3_of.get(o)
+        if n3 is None:
+            n3 = n3_of[o] = o.n3()
+        rows.append((str(s), str(p), n3, s, p, o))
+    rows.sort(key=lambda r: r[:3])
+
+    def term(t):
+        x = ox_of.get(t)
+        if x is None:
+            x = ox_of[t] = _ox(t)
+        return x
+    data = ox.serialize((ox.Triple(term(r[3]), term(r[4]), term(r[5])) for r in rows), format=ox.RdfFormat.TURTLE,
                         prefixes={prefix: str(ns) for prefix, ns in PREFIXES})
     assert data is not None             # no output file given: pyoxigraph returns the bytes
     return data
@@ -67,14 +88,32 @@ def load_ontology() -> Graph:
     return g
 
 
+_literals: dict[tuple, Literal] = {}
+
+
+def _lit(value, lang: str | None = None, datatype: URIRef | None = None) -> Literal:
+    """One Literal per value: a graph repeats offsets, counts, rule names and sentences, and
+    rdflib's Literal constructor was a third of building it.  The key holds the type, since
+    ``True == 1`` and ``1 == 1.0`` but their literals differ, and a decimal by its digits, since
+    ``Decimal("1.0") == Decimal("1")``."""
+    k = (type(value), str(value) if isinstance(value, Decimal) else value, lang, datatype)
+    lit = _literals.get(k)
+    if lit is None:
+        if len(_literals) > 1_000_000:     # a bound for a long-lived process that builds many graphs
+            _literals.clear()
+        lit = _literals[k] = Literal(value, lang=lang, datatype=datatype)
+    return lit
+
+
 def _evidence(g: Graph, node: URIRef, ev: Evidence) -> None:
-    g.add((node, PROV.wasDerivedFrom, doc_iri(ev.doc_id)))
-    g.add((node, AIKG.evidenceText, Literal(ev.text, lang="zh")))
-    g.add((node, AIKG.sentenceIndex, Literal(ev.sent)))
-    g.add((node, AIKG.startOffset, Literal(ev.start)))
-    g.add((node, AIKG.endOffset, Literal(ev.end)))
-    g.add((node, AIKG.extractor, Literal(ev.rule)))
-    g.add((node, AIKG.confidence, Literal(Decimal(str(ev.confidence)), datatype=XSD.decimal)))
+    add = g.add
+    add((node, WAS_DERIVED_FROM, doc_iri(ev.doc_id)))
+    add((node, EVIDENCE_TEXT, _lit(ev.text, "zh")))
+    add((node, SENTENCE_INDEX, _lit(ev.sent)))
+    add((node, START_OFFSET, _lit(ev.start)))
+    add((node, END_OFFSET, _lit(ev.end)))
+    add((node, EXTRACTOR, _lit(ev.rule)))
+    add((node, CONFIDENCE, _lit(Decimal(str(ev.confidence)), datatype=XSD.decimal)))
 
 
 def add_documents(g: Graph, docs: list[NormalizedDoc]) -> None:
@@ -92,27 +131,29 @@ def add_documents(g: Graph, docs: list[NormalizedDoc]) -> None:
 
 
 def add_entities(g: Graph, entities: list[Entity]) -> None:
+    add = g.add
     for e in entities:
         node = entity_iri(e.iri_key)
-        g.add((node, RDF.type, AIKG[e.type]))
-        g.add((node, RDFS.label, Literal(e.name, lang=_lang(e.name))))
+        add((node, RDF.type, AIKG[e.type]))
+        add((node, RDFS.label, Literal(e.name, lang=_lang(e.name))))
         for alias in e.aliases:
-            g.add((node, SKOS.altLabel, Literal(alias, lang=_lang(alias))))
-        g.add((node, AIKG.mentionCount, Literal(len(e.mentions))))
+            add((node, SKOS.altLabel, Literal(alias, lang=_lang(alias))))
+        add((node, MENTION_COUNT, _lit(len(e.mentions))))
         for doc_id in sorted({m.doc_id for m in e.mentions}):
-            g.add((node, PROV.wasDerivedFrom, doc_iri(doc_id)))
+            add((node, WAS_DERIVED_FROM, doc_iri(doc_id)))
 
 
 def add_relations(g: Graph, relations: list[Relation]) -> None:
+    add = g.add
     for r in relations:
         s, p, o = entity_iri(r.subject), AIKG[r.predicate], entity_iri(r.object)
-        g.add((s, p, o))
+        add((s, p, o))
         for ev in r.evidence:
             stmt = ID["statement/" + _digest(r.subject, r.predicate, r.object, ev.doc_id, ev.sent, ev.rule)]
-            g.add((stmt, RDF.type, RDF.Statement))
-            g.add((stmt, RDF.subject, s))
-            g.add((stmt, RDF.predicate, p))
-            g.add((stmt, RDF.object, o))
+            add((stmt, RDF.type, RDF.Statement))
+            add((stmt, RDF.subject, s))
+            add((stmt, RDF.predicate, p))
+            add((stmt, RDF.object, o))
             _evidence(g, stmt, ev)
 
 
