@@ -269,6 +269,8 @@ class FundingReader:
         in the document counts again where its name recurs unrecognized ("…的是星河智能。")."""
         found = [(s.start - sent.start, s) for s in named]
         for surface, slot in self.known.items():
+            if surface not in sent.text:       # most names of the document are not in this sentence
+                continue
             # "天脉网" is not "天脉": the name must end where a word ends
             for m in re.finditer(re.escape(surface)
                                  + r"(?=$|[\s，,。；;：:、！？!?（(“”\"的是在于与和及将已也都宣获完])", sent.text):
