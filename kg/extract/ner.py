@@ -259,7 +259,8 @@ def _mtl_spans(text: str, out: dict) -> list[tuple[int, int, str]]:
 
 def hanlp_spans(component, text: str) -> list[tuple[int, int, str]]:
     """PER/ORG/LOC character spans of one text.  One sentence per call: HanLP 2.1.5's RNN tagger
-    loses sentences from a batch of more than about a dozen (IndexError in ``reorder``)."""
+    tags a sentence differently in a batch than alone, even among sentences of one length, and
+    fails on more than about a dozen (IndexError in ``reorder``)."""
     if not text.strip():
         return []
     from hanlp.components.mtl.multi_task_learning import MultiTaskLearning
