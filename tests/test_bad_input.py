@@ -103,8 +103,9 @@ def test_bad_files_are_skipped_with_one_line_each_and_odd_names_are_read(tmp_pat
         bad["locked.txt"] = "Permission denied"
     else:                                   # root without setpriv reads it: nothing to test
         locked.unlink()
-    (corpus / "manifest.json").write_text(json.dumps({"good.txt": {"title": 2024, "outlet": "测试"}}),
-                                          encoding="utf-8")
+    # a field of the user's own with an integer beyond 64 bits: kept as it is in extractions.jsonl
+    (corpus / "manifest.json").write_text(json.dumps({"good.txt": {"title": 2024, "outlet": "测试",
+                                                                   "views": 10 ** 30}}), encoding="utf-8")
 
     r = kg("build", corpus, "--out", out, "--ner", "lac", prefix=AS_USER)
     assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
@@ -126,6 +127,7 @@ def test_bad_files_are_skipped_with_one_line_each_and_odd_names_are_read(tmp_pat
         check = subprocess.run(["rapper", "-i", "turtle", "-c", str(out / "kg.ttl")], capture_output=True, text=True)
         assert check.returncode == 0, check.stderr
     records = [json.loads(ln) for ln in (out / "extractions.jsonl").open(encoding="utf-8")]
+    assert next(x for x in records if x["kind"] == "document" and x["doc"] == "good")["meta"]["views"] == 10 ** 30
     long_doc = next(x for x in records if x["kind"] == "document" and x["doc"] == "long")
     assert long_doc["sentences"] >= 3600 // MAX_SENTENCE
     evidence = [e["text"] for x in records if x["kind"] == "relation" for e in x["evidence"]]
