@@ -144,6 +144,8 @@ def test_a_manifest_value_that_is_not_text_is_one_line(tmp_path, out, capsys):
     assert_one_clean_line(run_main(capsys, "build", corpus, "--out", out), 2, "manifest.json", "title", "list")
     (corpus / "manifest.json").write_text('["a.txt"]', encoding="utf-8")
     assert_one_clean_line(run_main(capsys, "build", corpus, "--out", out), 2, "manifest.json")
+    (corpus / "manifest.json").write_text('{"a.txt": {"title": "half \\ud800 a character"}}', encoding="utf-8")
+    assert_one_clean_line(run_main(capsys, "build", corpus, "--out", out), 2, "manifest.json", "surrogate")
     assert outputs(out) == before
 
 

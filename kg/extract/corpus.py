@@ -166,6 +166,11 @@ def load_manifest(folder: Path) -> dict[str, dict]:
         raise CorpusError(f"{shown(f)}: invalid manifest ({exc})") from None
     if not isinstance(data, dict):
         raise CorpusError(f"{shown(f)}: invalid manifest (a JSON object mapping file names to metadata expected)")
+    try:
+        # JSON may escape half of a character ("\ud800"), which no output file can hold
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise CorpusError(f"{shown(f)}: invalid manifest (a \\u escape of half a character, a lone surrogate)") from None
     return {Path(k).stem: _meta(v, k, f) for k, v in data.items()}
 
 
