@@ -262,10 +262,15 @@ def main() -> None:
     plus = scaled_corpus(seed, extractions, big, work / f"corpus-{big}x-plus1", extra=1)
     for f in sorted(plus.glob(f"*_{big:04d}.txt"))[1:]:
         f.unlink()
-    shutil.copytree(work / f"out-{big}x-w{a.workers}" / ".kg-cache", work / "cache-plus1", dirs_exist_ok=True)
-    re1 = in_child("build", plus, work / f"out-{big}x-plus1", 1, "fast", work / "cache-plus1")
+    def rebuild() -> dict:
+        # the cache exactly as the big build left it: an earlier re-build's entry for the new
+        # article would make this one a build with nothing to tag
+        shutil.rmtree(work / "cache-plus1", ignore_errors=True)
+        shutil.copytree(work / f"out-{big}x-w{a.workers}" / ".kg-cache", work / "cache-plus1")
+        return in_child("build", plus, work / f"out-{big}x-plus1", 1, "fast", work / "cache-plus1")
+    re1 = sorted((rebuild() for _ in range(3)), key=lambda b: b["wall"])[1]
     share = re1["wall"] / builds[big]["wall"]
-    row(f"re-build after adding 1 article to {big}x ({re1['cache_hits']} documents from the cache)",
+    row(f"re-build after adding 1 article to {big}x ({re1['cache_hits']} documents from the cache, median of 3)",
         f"{re1['wall']:.1f} s / {builds[big]['wall']:.1f} s = {100 * share:.1f}%", "<= 5%", share <= 0.05)
     mem1, memb = one["maxrss_mb"], re1["maxrss_mb"]
     row(f"peak memory, one process, 1x -> {big}x", f"{mem1:.0f} MB -> {memb:.0f} MB ({memb / mem1:.2f}x; {big}x"
