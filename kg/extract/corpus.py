@@ -170,7 +170,8 @@ def load_manifest(folder: Path) -> dict[str, dict]:
         # JSON may escape half of a character ("\ud800"), which no output file can hold
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
-        raise CorpusError(f"{shown(f)}: invalid manifest (a \\u escape of half a character, a lone surrogate)") from None
+        raise CorpusError(f"{shown(f)}: invalid manifest (a \\u escape of half a character, "
+                          "a lone surrogate)") from None
     return {Path(k).stem: _meta(v, k, f) for k, v in data.items()}
 
 
