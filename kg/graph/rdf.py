@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from decimal import Decimal
+from functools import cache
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
@@ -61,21 +62,8 @@ def to_turtle(g: Graph) -> bytes:
     object) with a fixed prefix list, so the same graph always gives the same bytes."""
     import pyoxigraph as ox
     # a term recurs in many triples (types, documents, entities, small numbers): converted once
-    n3_of: dict = {}
-    ox_of: dict = {}
-    rows = []
-    for s, p, o in g:
-        n3 = n3_of.get(o)
-        if n3 is None:
-            n3 = n3_of[o] = o.n3()
-        rows.append((str(s), str(p), n3, s, p, o))
-    rows.sort(key=lambda r: r[:3])
-
-    def term(t):
-        x = ox_of.get(t)
-        if x is None:
-            x = ox_of[t] = _ox(t)
-        return x
+    n3, term = cache(lambda t: t.n3()), cache(_ox)
+    rows = sorted(((str(s), str(p), n3(o), s, p, o) for s, p, o in g), key=lambda r: r[:3])
     data = ox.serialize((ox.Triple(term(r[3]), term(r[4]), term(r[5])) for r in rows), format=ox.RdfFormat.TURTLE,
                         prefixes={prefix: str(ns) for prefix, ns in PREFIXES})
     assert data is not None             # no output file given: pyoxigraph returns the bytes
