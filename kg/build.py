@@ -7,7 +7,7 @@ import logging
 import time
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import orjson
@@ -31,7 +31,7 @@ from .files import (
     write_unit,
 )
 from .graph.rdf import build_graph, to_turtle
-from .parallel import Config, Executor, choose_ner, extract, facts, start_method
+from .parallel import Config, Executor, choose_ner, extract, facts, ner_threads, start_method
 from .progress import Progress
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,9 @@ def run(corpus: Path, ner: str = "auto", hanlp_model: str | None = None, min_con
         per_doc = [store.get("mentions", k) for k in keys]
     todo = [i for i, hit in enumerate(per_doc) if hit is MISSING]
     # a process per document at most: a pool costs a model load per worker
-    with Executor(min(workers, len(todo) or 1), scheduler, start_method(cfg)) as ex:
+    processes = min(workers, len(todo) or 1)
+    cfg = replace(cfg, threads=ner_threads(processes, scheduler))
+    with Executor(processes, scheduler, start_method(cfg)) as ex:
         with _timed(res.timings, "ner+mentions"):
             if todo:
                 say(f"tagging {len(todo)} of {len(sources)} document(s) in {ex.where}")

@@ -15,7 +15,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .extract.normalize import normalize
 from .extract.records import Mention, NormalizedDoc, SourceDoc
@@ -29,6 +29,7 @@ class Config:
     ner: str = "auto"
     hanlp_model: str | None = None
     min_confidence: float = 0.0
+    threads: int = 0        # the NER model's threads in each process (0: its own default)
 
 
 _loaded: dict = {}
@@ -37,11 +38,12 @@ _loading = threading.Lock()     # a Dask worker may run several tasks at once: l
 
 def _nlp(cfg: Config):
     with _loading:
-        if ("nlp", cfg.ner, cfg.hanlp_model) not in _loaded:
+        key = ("nlp", cfg.ner, cfg.hanlp_model, cfg.threads)
+        if key not in _loaded:
             from .extract.pipeline import build_nlp
             kwargs = {"hanlp_model": cfg.hanlp_model} if cfg.hanlp_model else {}
-            _loaded[("nlp", cfg.ner, cfg.hanlp_model)] = build_nlp(cfg.ner, **kwargs)
-        return _loaded[("nlp", cfg.ner, cfg.hanlp_model)]
+            _loaded[key] = build_nlp(cfg.ner, threads=cfg.threads, **kwargs)
+        return _loaded[key]
 
 
 def _extractor(cfg: Config):
@@ -70,7 +72,7 @@ def choose_ner(cfg: Config) -> tuple[Config, str, str | None]:
     except BackendUnavailable as exc:
         if cfg.ner == "hanlp":
             raise
-        return Config("lac", None, cfg.min_confidence), "lac", f"HanLP unavailable, using LAC: {exc}"
+        return replace(cfg, ner="lac", hanlp_model=None), "lac", f"HanLP unavailable, using LAC: {exc}"
 
 
 def extract(cfg: Config, src: SourceDoc) -> tuple[NormalizedDoc, dict[int, list[Mention]], str]:
@@ -84,6 +86,14 @@ def facts(cfg: Config, doc: NormalizedDoc, mentions: dict[int, list[Mention]], n
 
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def ner_threads(processes: int, scheduler: str | None) -> int:
+    """The NER model's threads in each process: this machine's cores shared among the local
+    processes (one process alone uses them all, as the model's own default does: 15% of a small
+    build here; N processes on N cores run one each), and one on a Dask worker, whose own
+    threads already share its cores.  The model's scores do not depend on it."""
+    return 1 if scheduler else max(1, default_workers() // processes)
 
 
 def start_method(cfg: Config) -> str:

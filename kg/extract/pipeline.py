@@ -30,14 +30,15 @@ def choose_backend(choice: str, hanlp_model: str = DEFAULT_HANLP_MODEL) -> tuple
 
 
 def build_nlp(backend: str = "auto", hanlp_model: str = DEFAULT_HANLP_MODEL,
-              kb_path: str | None = None) -> Language:
+              kb_path: str | None = None, threads: int = 0) -> Language:
+    """``threads``: the NER model's threads (0: its own default, a thread per core)."""
     chosen, reason = choose_backend(backend, hanlp_model)
     log.info("NER backend: %s (%s)", chosen, reason)
     nlp = spacy.blank("zh")
     if chosen == "hanlp":
-        nlp.add_pipe("hanlp_ner", config={"model": hanlp_model})
+        nlp.add_pipe("hanlp_ner", config={"model": hanlp_model, "threads": threads})
     else:
-        nlp.add_pipe("lac_ner")
+        nlp.add_pipe("lac_ner", config={"threads": threads})
     nlp.add_pipe("kb_gazetteer", config={"kb_path": kb_path})
     nlp.add_pipe("cue_mentions")
     nlp.add_pipe("investor_mentions")
