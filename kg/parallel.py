@@ -90,9 +90,9 @@ def default_workers() -> int:
 
 def ner_threads(processes: int, scheduler: str | None) -> int:
     """The NER model's threads in each process: this machine's cores shared among the local
-    processes (one process alone uses them all, as the model's own default does: 15% of a small
-    build here; N processes on N cores run one each), and one on a Dask worker, whose own
-    threads already share its cores.  The model's scores do not depend on it."""
+    processes (one process alone uses them all, as the model's own default does: up to 15% of
+    a small build on a quiet machine here; N processes on N cores run one each), and one on a
+    Dask worker, whose own threads already share its cores.  The scores do not depend on it."""
     return 1 if scheduler else max(1, default_workers() // processes)
 
 

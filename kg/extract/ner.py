@@ -323,9 +323,10 @@ class HanlpNER(BatchNER):
     def __init__(self, model: str, threads: int = 0, batch_size: int = 64):
         super().__init__(batch_size)
         self.component = load_hanlp(model)
-        if model_threads(threads):
+        threads = model_threads(threads)
+        if threads:
             import torch
-            torch.set_num_threads(model_threads(threads))
+            torch.set_num_threads(threads)
 
     def spans(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
         return [hanlp_spans(self.component, t) for t in texts]
