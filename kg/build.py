@@ -31,7 +31,17 @@ from .files import (
     write_unit,
 )
 from .graph.rdf import build_graph, to_turtle
-from .parallel import Config, Executor, choose_ner, extract, facts, ner_threads, start_method
+from .parallel import (
+    Config,
+    Executor,
+    can_fork,
+    choose_ner,
+    default_workers,
+    extract,
+    facts,
+    ner_threads,
+    start_method,
+)
 from .progress import Progress
 
 log = logging.getLogger(__name__)
@@ -220,11 +230,13 @@ def build(corpus: Path, out: Path, validate: str = "fast", cache: Path | str | N
     with output_lock(Path(out)), _few_full_collections():
         res = run(Path(corpus), cache=cache, **run_options)
         violations = []
+        # the map's processes, up to this machine's cores, while forking is safe (not with a model here)
+        processes = min(run_options.get("workers", 1), default_workers()) if can_fork() else 1
         with _timed(res.timings, "validate"):
             if validate == "full" or (validate == "fast" and len(res.changed) == len(res.docs)):
-                violations = shacl(res.graph)
+                violations = shacl(res.graph, processes=processes)
             elif validate == "fast" and res.changed:
-                violations = shacl(res.graph, focus=changed_nodes(res.graph, res.changed))
+                violations = shacl(res.graph, focus=changed_nodes(res.graph, res.changed), processes=processes)
         if violations:
             bad = Path(out) / INVALID
             write_atomic(bad, to_turtle(res.graph))

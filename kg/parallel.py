@@ -102,8 +102,13 @@ def start_method(cfg: Config) -> str:
     process holds no model: a loaded ONNX Runtime session or a PyTorch model that has run keeps
     thread pools a child cannot use.  HanLP workers are always spawned, since PyTorch's OpenMP
     pool is not fork-safe once used; so is everything off Linux, where fork is unsafe or absent."""
+    return "fork" if cfg.ner == "lac" and can_fork() else "spawn"
+
+
+def can_fork() -> bool:
+    """Whether a child forked from this process now works: on Linux, without a loaded model."""
     from .extract.ner import model_loaded
-    return "fork" if sys.platform == "linux" and cfg.ner == "lac" and not model_loaded() else "spawn"
+    return sys.platform == "linux" and not model_loaded()
 
 
 class Executor:

@@ -124,6 +124,32 @@ def test_the_sparql_constraints_still_fire(one_process):
     assert validate(one_process[0].graph) == []
 
 
+def test_validation_split_among_forked_processes_finds_the_same_violations(one_process, monkeypatch):
+    """Nodes dealt out to two forked children, each judging its share against the whole graph:
+    the same violations as one process, for the whole graph and for a focus."""
+    from rdflib import RDF
+
+    from kg.graph import validate as validation
+    from kg.graph.validate import changed_nodes, validate
+    from kg.graph.vocab import AIKG
+    monkeypatch.setattr(validation, "PARALLEL_FROM", 50)     # two articles' graph: 164 nodes
+    g = Graph()
+    for t in one_process[0].graph:
+        g.add(t)
+    people = sorted(set(g.subjects(RDF.type, AIKG.Person)))[:3]
+    for p in people:
+        g.add((p, AIKG.worksFor, p))                                   # works for a person
+    st = sorted(g.subjects(RDF.type, RDF.Statement))[-1]
+    g.remove((g.value(st, RDF.subject), g.value(st, RDF.predicate), g.value(st, RDF.object)))  # not asserted
+    nodes = {s for s in g.subjects() if isinstance(s, URIRef)}
+    assert len(nodes) >= validation.PARALLEL_FROM
+    alone = validate(g)
+    assert len(alone) >= 4 and alone == validate(g, processes=2)
+    focus = changed_nodes(g, {d.doc_id for d in one_process[0].docs})
+    assert len(focus) >= validation.PARALLEL_FROM and validate(g, focus=focus) == validate(g, focus=focus, processes=2)
+    assert len(g) == len(one_process[0].graph) + len(people) - 1        # the children left it as it was
+
+
 def test_progress_lines_off_a_terminal_and_nothing_when_quiet(capsys):
     from kg.progress import Progress
     lines = []
