@@ -1,7 +1,8 @@
 """SHACL validation of a graph against ``ontology/shapes.ttl`` (pyshacl), with readable results.
 
-The ontology is passed as pyshacl's ``ont_graph`` so that ``sh:class aikg:Organization`` accepts
-a ``aikg:Company`` through the class hierarchy, without running RDFS inference over the data.
+The ontology's axioms go into the data graph for the check (as pyshacl's ``ont_graph`` would,
+without its copy of the whole graph) so that ``sh:class aikg:Organization`` accepts a
+``aikg:Company`` through the class hierarchy, without running RDFS inference over the data.
 """
 from __future__ import annotations
 
